@@ -1,0 +1,59 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { composeTarget } from "../../config/app-compose.js";
+import { ConfigError } from "../../errors.js";
+import { detectCompose } from "../../runners/compose.js";
+import { dockerAvailable } from "../../runners/docker.js";
+import { run } from "../../runners/exec.js";
+import * as git from "../../runners/git.js";
+import { requireConfig } from "../context.js";
+
+/** Every problem the config and this host have, one line each. */
+export async function findProblems(cmd: Command): Promise<{ problems: string[]; summary: string }> {
+  let config: ReturnType<typeof requireConfig>;
+  try {
+    config = requireConfig(cmd);
+  } catch (err) {
+    if (err instanceof ConfigError) return { problems: err.problems, summary: "" };
+    throw err;
+  }
+  const problems: string[] = [];
+  const gitOk = (await run("git", ["--version"], { step: "check", timeoutMs: 10_000 }).catch(() => undefined))?.exitCode === 0;
+  if (!gitOk) problems.push("git: not found on PATH");
+  if (!(await dockerAvailable())) problems.push("docker: no Docker engine answers `docker info` (is dockerd running, and may this user use it?)");
+  const compose = await detectCompose(config.compose);
+  if (!compose) problems.push("compose: neither `docker compose` (v2) nor `docker-compose` (v1) works");
+  if (!config.secret) problems.push(`${config.file}: secret: no webhook secret (set GITHUB_WEBHOOK_SECRET)`);
+
+  for (const app of Object.values(config.apps)) {
+    const opts = { cwd: app.path, step: "check", timeoutMs: 30_000 };
+    const { files } = composeTarget(app);
+    for (const f of files) {
+      if (!existsSync(resolve(app.path, f))) problems.push(`apps.${app.name}: compose file ${f} not found in ${app.path}`);
+    }
+    const branch = app.branch ?? (await git.currentBranch(opts));
+    if (!branch) problems.push(`apps.${app.name}.branch: not set and the checkout is not on a branch`);
+    else if (gitOk) {
+      const head = await git.remoteHead(branch, opts).catch((e: Error) => {
+        problems.push(`apps.${app.name}: cannot reach origin: ${e.message}`);
+        return null;
+      });
+      if (head === undefined) problems.push(`apps.${app.name}.branch: branch ${branch} does not exist on origin`);
+    }
+  }
+  const summary = `${config.file}: ${Object.keys(config.apps).length} app(s); compose ${compose ? `${compose.version} (${compose.argv.join(" ")})` : "missing"}`;
+  return { problems, summary };
+}
+
+export function checkCommand(program: Command): void {
+  program
+    .command("check")
+    .description("validate the config and check git, Docker and Compose; exits 1 on any problem")
+    .action(async (_opts, cmd: Command) => {
+      const { problems, summary } = await findProblems(cmd);
+      for (const p of problems) console.log(p);
+      if (problems.length > 0) process.exit(1);
+      console.log(`ok: ${summary}`);
+    });
+}

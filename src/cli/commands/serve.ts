@@ -1,0 +1,52 @@
+import type { Command } from "commander";
+import { createRuntime } from "../../engine/runtime.js";
+import { createLogger } from "../../logger.js";
+import { detectCompose } from "../../runners/compose.js";
+import { buildServer } from "../../server/app.js";
+import { fail, requireConfig } from "../context.js";
+
+export function serveCommand(program: Command): void {
+  program
+    .command("serve")
+    .description("run the webhook server and the deploy queue")
+    .option("--host <host>", "address to listen on (default: server.host, 0.0.0.0)")
+    .option("--port <port>", "port to listen on (default: server.port, 8000)", (v) => Number.parseInt(v, 10))
+    .option("--allow-unsigned", "accept webhooks without a signature when no secret is set (testing only)")
+    .action(async (opts: { host?: string; port?: number; allowUnsigned?: boolean }, cmd: Command) => {
+      try {
+        const config = requireConfig(cmd);
+        if (!config.secret && !opts.allowUnsigned) {
+          throw new Error(
+            "no webhook secret: set GITHUB_WEBHOOK_SECRET in .env or `secret:` in the config (or pass --allow-unsigned for local testing)",
+          );
+        }
+        const logger = createLogger({ file: config.logFile });
+        const compose = await detectCompose(config.compose);
+        if (!compose) throw new Error("Docker Compose not found: install `docker compose` (v2) or `docker-compose` (v1)");
+        const runtime = createRuntime(config, compose, logger);
+        const app = await buildServer(runtime, { allowUnsigned: opts.allowUnsigned ?? false });
+        const host = opts.host ?? config.server.host;
+        const port = opts.port ?? config.server.port;
+        await app.listen({ host, port });
+        logger.info(
+          `deployer serving ${Object.keys(config.apps).length} app(s) on http://${host}:${port} with compose ${compose.version} (${compose.argv.join(" ")})`,
+        );
+        if (!config.secret) logger.warn("no webhook secret: every webhook is accepted unsigned (--allow-unsigned)");
+        runtime.queue.kick();
+
+        let stopping = false;
+        const shutdown = async (signal: string) => {
+          if (stopping) return;
+          stopping = true;
+          logger.info(`${signal}: stopping; running deployments get 30 s to finish`);
+          await app.close();
+          await runtime.close(30_000);
+          process.exit(0);
+        };
+        process.on("SIGTERM", () => void shutdown("SIGTERM"));
+        process.on("SIGINT", () => void shutdown("SIGINT"));
+      } catch (err) {
+        fail(err);
+      }
+    });
+}

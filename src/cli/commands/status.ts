@@ -1,0 +1,39 @@
+import type { Command } from "commander";
+import type { Deployment } from "../../store/types.js";
+import { fail } from "../context.js";
+import { clientFor, short, table } from "../remote.js";
+
+interface AppSummary {
+  name: string;
+  branch: string | null;
+  currentSha: string | null;
+  healthy: boolean | null;
+  running: string | null;
+  lastDeployment: Deployment | null;
+}
+
+export function statusCommand(program: Command): void {
+  program
+    .command("status")
+    .description("a table of the apps: deployed commit, last deployment, health")
+    .option("--url <url>", "server URL")
+    .action(async (_opts, cmd: Command) => {
+      try {
+        const apps = await clientFor(cmd).request<AppSummary[]>("GET", "/api/apps");
+        table(
+          ["APP", "BRANCH", "DEPLOYED", "HEALTHY", "LAST", "STATUS", "WHEN"],
+          apps.map((a) => [
+            a.name,
+            a.branch ?? "-",
+            short(a.currentSha),
+            a.healthy === null ? "-" : a.healthy ? "yes" : "no",
+            a.lastDeployment?.id ?? "-",
+            a.lastDeployment?.status ?? "-",
+            a.lastDeployment?.createdAt ?? "-",
+          ]),
+        );
+      } catch (err) {
+        fail(err);
+      }
+    });
+}

@@ -1,0 +1,39 @@
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Command } from "commander";
+import { configPath } from "../context.js";
+
+export function systemdUnit(opts: { workingDirectory: string; config: string; user?: string | undefined }): string {
+  const cli = resolve(fileURLToPath(import.meta.url), "../../index.js");
+  return `[Unit]
+Description=deployer: push-to-deploy for Docker Compose apps
+After=network-online.target docker.service
+Wants=network-online.target docker.service
+
+[Service]
+Type=simple
+${opts.user ? `User=${opts.user}\n` : ""}WorkingDirectory=${opts.workingDirectory}
+EnvironmentFile=${resolve(opts.workingDirectory, ".env")}
+ExecStart=${process.execPath} ${cli} serve --config ${opts.config}
+Restart=on-failure
+RestartSec=5
+# SIGTERM goes to deployer only; it lets a running deploy finish, and a restart resumes anything cut short.
+KillMode=mixed
+TimeoutStopSec=45
+
+[Install]
+WantedBy=multi-user.target
+`;
+}
+
+export function systemdCommand(program: Command): void {
+  program
+    .command("systemd")
+    .description("print a systemd unit for `deployer serve` (install: see the README)")
+    .option("--user <user>", "run the service as this user")
+    .action((opts: { user?: string }, cmd: Command) => {
+      process.stdout.write(
+        systemdUnit({ workingDirectory: process.cwd(), config: resolve(configPath(cmd)), user: opts.user }),
+      );
+    });
+}

@@ -1,0 +1,32 @@
+import type { Command } from "commander";
+import type { Deployment } from "../store/types.js";
+import { ApiClient } from "./client.js";
+import { optionalConfig, serverUrl } from "./context.js";
+
+/** The API client for a command, from --url, the config, and DEPLOYER_API_TOKEN. */
+export function clientFor(cmd: Command): ApiClient {
+  const { url } = cmd.optsWithGlobals() as { url?: string };
+  const config = optionalConfig(cmd);
+  return ApiClient.from(config, serverUrl(config, url));
+}
+
+/** Follows a deployment's log live; exits 0 only if it succeeded. */
+export async function waitFor(client: ApiClient, d: Deployment): Promise<never> {
+  const final = await client.follow(d.id, (line) => console.log(line));
+  console.log(`${final.id}: ${final.status}${final.error ? `: ${final.error}` : ""}`);
+  process.exit(final.status === "succeeded" ? 0 : 1);
+}
+
+export const short = (sha: string | null | undefined) => (sha ? sha.slice(0, 7) : "-");
+
+/** Prints rows as aligned columns. */
+export function table(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  console.log(fmt(header));
+  for (const r of rows) console.log(fmt(r));
+}

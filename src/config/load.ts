@@ -1,0 +1,98 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { parse as parseDotenv } from "dotenv";
+import { parseDocument } from "yaml";
+import { ConfigError } from "../errors.js";
+import { interpolate } from "./interpolate.js";
+import { configSchema } from "./schema.js";
+import { type AppConfig, type Config, DEFAULT_REBUILD_ON } from "./types.js";
+
+export interface LoadOptions {
+  /** Environment to read `${VAR}` and defaults from; default: `.env` in cwd under process.env. */
+  env?: Record<string, string | undefined>;
+  /** Check that every app path is a git checkout (default true). */
+  checkPaths?: boolean;
+}
+
+/** The process environment with `.env` from `dir` underneath it (real env wins, as with dotenv). */
+export function readEnvironment(dir = process.cwd()): Record<string, string | undefined> {
+  const file = resolve(dir, ".env");
+  const fromFile = existsSync(file) ? parseDotenv(readFileSync(file)) : {};
+  return { ...fromFile, ...process.env };
+}
+
+export function defaultConfigPath(env: Record<string, string | undefined> = process.env): string {
+  return env.DEPLOYER_CONFIG ?? "deployer.yml";
+}
+
+export function loadConfig(file: string, options: LoadOptions = {}): Config {
+  const abs = resolve(file);
+  if (!existsSync(abs)) {
+    throw new ConfigError(`${abs}: config file not found (create one with \`deployer init\`)`);
+  }
+  return parseConfig(readFileSync(abs, "utf8"), abs, options);
+}
+
+export function parseConfig(text: string, file: string, options: LoadOptions = {}): Config {
+  const env = options.env ?? readEnvironment();
+  const fail = (problems: string[]): never => {
+    const lines = problems.map((p) => `${file}: ${p}`);
+    throw new ConfigError(lines.join("\n"), lines);
+  };
+
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) fail(doc.errors.map((e) => `YAML: ${e.message}`));
+  const { value, problems } = interpolate(doc.toJS() ?? {}, env);
+  if (problems.length > 0) fail(problems);
+
+  const parsed = configSchema.safeParse(value);
+  if (!parsed.success) {
+    fail(parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
+    throw new Error("unreachable");
+  }
+  const raw = parsed.data;
+  const base = dirname(file);
+  const at = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+
+  const apps: Record<string, AppConfig> = {};
+  const pathProblems: string[] = [];
+  for (const [name, app] of Object.entries(raw.apps)) {
+    const path = at(app.path);
+    if (options.checkPaths !== false) {
+      const problem = checkoutProblem(path);
+      if (problem) pathProblems.push(`apps.${name}.path: ${path} ${problem}`);
+    }
+    apps[name] = { ...app, name, path, rebuildOn: app.rebuildOn ?? DEFAULT_REBUILD_ON };
+  }
+  if (pathProblems.length > 0) fail(pathProblems);
+
+  const config: Config = {
+    ...raw,
+    file,
+    dataDir: at(raw.dataDir),
+    logFile: raw.logFile === null ? null : at(raw.logFile),
+    secret: raw.secret ?? nonEmpty(env.GITHUB_WEBHOOK_SECRET),
+    apiToken: raw.apiToken ?? nonEmpty(env.DEPLOYER_API_TOKEN),
+    apps,
+  };
+  return deepFreeze(config);
+}
+
+function checkoutProblem(path: string): string | undefined {
+  if (!existsSync(path)) return "does not exist";
+  if (!statSync(path).isDirectory()) return "is not a directory";
+  if (!existsSync(resolve(path, ".git"))) return "is not a git checkout (no .git); clone the repo there first";
+  return undefined;
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v === "" ? undefined : v;
+}
+
+function deepFreeze<T>(obj: T): T {
+  if (obj && typeof obj === "object" && !Object.isFrozen(obj)) {
+    Object.freeze(obj);
+    for (const v of Object.values(obj)) deepFreeze(v);
+  }
+  return obj;
+}

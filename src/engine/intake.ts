@@ -1,0 +1,83 @@
+import type { AppConfig, Config } from "../config/types.js";
+import type { ForgeEvent, PushEvent } from "../forges/types.js";
+import { isSafeBranchName } from "../runners/git.js";
+import type { DeploymentStore } from "../store/deployments.js";
+import type { Deployment } from "../store/types.js";
+
+export type IntakeResult =
+  | { kind: "pong"; hookId: number | undefined; zen: string | undefined }
+  | { kind: "queued"; deployment: Deployment }
+  | { kind: "ignored"; reason: string }
+  | { kind: "duplicate"; deploymentId: string | null };
+
+type Match = { app: AppConfig; branch: string } | { reason: string };
+
+/** Which app a push deploys, or why it deploys nothing. Pure: config and event in, answer out. */
+export function matchPush(config: Config, push: PushEvent): Match {
+  const ignored = config.ignore.map((s) => s.toLowerCase());
+  if (ignored.includes(push.repoName.toLowerCase()) || ignored.includes(push.repoFullName.toLowerCase())) {
+    return { reason: `repository ${push.repoFullName} is in the ignore list` };
+  }
+  if (!push.ref.startsWith("refs/heads/")) return { reason: `${push.ref} is not a branch` };
+  if (push.deleted) return { reason: `branch deletion of ${push.ref}` };
+  const branch = push.ref.slice("refs/heads/".length);
+
+  const apps = Object.values(config.apps).filter((a) =>
+    a.repo
+      ? a.repo.toLowerCase() === push.repoFullName.toLowerCase()
+      : a.name.toLowerCase() === push.repoName.toLowerCase(),
+  );
+  if (apps.length === 0) return { reason: `no app is configured for repository ${push.repoFullName}` };
+  for (const app of apps) {
+    const wanted = app.branch ?? push.defaultBranch;
+    if (wanted === branch) {
+      // The branch goes to git as an argument: only plain names, whatever the payload says.
+      if (!isSafeBranchName(branch)) return { reason: `branch name ${JSON.stringify(branch)} is not supported` };
+      return { app, branch };
+    }
+  }
+  const wanted = apps.map((a) => `${a.name} deploys ${a.branch ?? push.defaultBranch ?? "the default branch"}`);
+  return { reason: `push to ${branch}; ${wanted.join(", ")}` };
+}
+
+/**
+ * Turns a verified forge event into stored work. The delivery and its deployment are committed
+ * in one transaction before the caller answers, so an accepted push survives a crash.
+ */
+export function intake(config: Config, store: DeploymentStore, event: ForgeEvent): IntakeResult {
+  return store.transaction((): IntakeResult => {
+    const deliveryId = event.deliveryId;
+    if (deliveryId) {
+      const seen = store.findDelivery(deliveryId);
+      if (seen) return { kind: "duplicate", deploymentId: seen.deploymentId };
+    }
+    const remember = (deploymentId: string | null, name: string) => {
+      if (deliveryId) store.recordDelivery(deliveryId, name, deploymentId);
+    };
+
+    if (event.kind === "ping") {
+      remember(null, "ping");
+      return { kind: "pong", hookId: event.hookId, zen: event.zen };
+    }
+    if (event.kind === "other") {
+      remember(null, event.name);
+      return { kind: "ignored", reason: `event ${event.name} is not deployed` };
+    }
+    const match = matchPush(config, event.push);
+    if ("reason" in match) {
+      remember(null, "push");
+      return { kind: "ignored", reason: match.reason };
+    }
+    const deployment = store.insert({
+      app: match.app.name,
+      trigger: "push",
+      actor: event.push.pusher,
+      sha: event.push.after,
+      ref: event.push.ref,
+      branch: match.branch,
+      deliveryId,
+    });
+    remember(deployment.id, "push");
+    return { kind: "queued", deployment };
+  });
+}

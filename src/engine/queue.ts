@@ -1,0 +1,91 @@
+import type { Logger } from "pino";
+import { ConflictError, NotFoundError } from "../errors.js";
+import type { DeploymentStore } from "../store/deployments.js";
+import type { Deployment } from "../store/types.js";
+
+export type Execute = (deployment: Deployment, signal: AbortSignal) => Promise<void>;
+
+interface Running {
+  id: string;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/**
+ * One worker per app, at most `concurrency` apps at once. The store holds the queue;
+ * this class only decides what starts next, so a restart rebuilds it from the store.
+ */
+export class Queue {
+  private readonly running = new Map<string, Running>();
+  private stopped = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly store: DeploymentStore,
+    private readonly concurrency: number,
+    private readonly execute: Execute,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Starts whatever queued work fits. Cheap; call it after anything is queued or finishes. */
+  kick(): void {
+    if (this.stopped) return;
+    for (const app of this.store.appsWithQueued()) {
+      if (this.running.size >= this.concurrency) break;
+      if (this.running.has(app)) continue;
+      const deployment = this.store.claimNext(app);
+      if (!deployment) continue;
+      const controller = new AbortController();
+      const done = this.execute(deployment, controller.signal)
+        .catch((err: unknown) => this.logger.error({ err, deployment: deployment.id }, "deployment crashed"))
+        .finally(() => {
+          this.running.delete(app);
+          this.kick();
+          this.notifyIdle();
+        });
+      this.running.set(app, { id: deployment.id, controller, done });
+    }
+  }
+
+  isRunning(id: string): boolean {
+    return [...this.running.values()].some((r) => r.id === id);
+  }
+
+  /** Cancels a queued deployment at once, or stops a running one's commands. Finished: 409. */
+  cancel(id: string): Deployment {
+    const d = this.store.get(id);
+    if (!d) throw new NotFoundError(`deployment ${id} not found`);
+    if (d.status === "queued") {
+      this.store.transaction(() => {
+        if (this.store.get(id)?.status === "queued") this.store.finish(id, "cancelled", "cancelled while queued");
+      });
+      return this.store.get(id) as Deployment;
+    }
+    const run = [...this.running.values()].find((r) => r.id === id);
+    if (d.status === "running" && run) {
+      run.controller.abort();
+      return d;
+    }
+    throw new ConflictError(`deployment ${id} is ${d.status}; only queued or running deployments can be cancelled`);
+  }
+
+  /** Resolves when nothing runs and nothing is queued. For tests and graceful shutdown. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0 || (!this.stopped && this.store.appsWithQueued().length > 0)) {
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+  }
+
+  private notifyIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Stops starting new work and waits up to `graceMs` for running deployments. */
+  async stop(graceMs: number): Promise<void> {
+    this.stopped = true;
+    const all = Promise.all([...this.running.values()].map((r) => r.done));
+    await Promise.race([all, new Promise((r) => setTimeout(r, graceMs).unref())]);
+  }
+}

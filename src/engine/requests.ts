@@ -1,0 +1,79 @@
+import type { AppConfig } from "../config/types.js";
+import { BadRequestError, NotFoundError } from "../errors.js";
+import * as git from "../runners/git.js";
+import type { Deployment } from "../store/types.js";
+import type { Runtime } from "./runtime.js";
+
+const HEX = /^[0-9a-f]{7,40}$/;
+
+function appOf(rt: Runtime, name: string): AppConfig {
+  const app = rt.config.apps[name];
+  if (!app) throw new NotFoundError(`no app named ${name}; configured: ${Object.keys(rt.config.apps).join(", ")}`);
+  return app;
+}
+
+const gitOpts = (app: AppConfig) => ({ cwd: app.path, step: "request", timeoutMs: 60_000 });
+
+async function branchOf(app: AppConfig): Promise<string> {
+  const branch = app.branch ?? (await git.currentBranch(gitOpts(app)));
+  if (!branch) throw new BadRequestError(`app ${app.name} has no branch configured and its checkout is detached`);
+  return branch;
+}
+
+async function fullSha(app: AppConfig, sha: string, fetchBranch?: string): Promise<string> {
+  if (!HEX.test(sha)) throw new BadRequestError(`"${sha}" is not a commit id (7 to 40 hex digits)`);
+  let full = await git.resolveCommit(sha, gitOpts(app));
+  if (!full && fetchBranch) {
+    await git.fetchBranch(fetchBranch, gitOpts(app)).catch(() => undefined);
+    full = await git.resolveCommit(sha, gitOpts(app));
+  }
+  if (!full) throw new BadRequestError(`commit ${sha} is not known to ${app.name}'s checkout or its origin`);
+  return full;
+}
+
+/** Queues a deploy of the given commit, or of the remote head of the app's branch (or of `ref`). */
+export async function requestDeploy(
+  rt: Runtime,
+  name: string,
+  opts: { sha?: string | undefined; ref?: string | undefined; actor?: string | undefined },
+): Promise<Deployment> {
+  const app = appOf(rt, name);
+  let branch = await branchOf(app);
+  if (opts.ref) {
+    const b = opts.ref.replace(/^refs\/heads\//, "");
+    if (!git.isSafeBranchName(b)) throw new BadRequestError(`ref ${opts.ref} is not a branch name deployer accepts`);
+    branch = b;
+  }
+  let sha: string;
+  if (opts.sha) sha = await fullSha(app, opts.sha, branch);
+  else {
+    const head = await git.remoteHead(branch, gitOpts(app));
+    if (!head) throw new BadRequestError(`branch ${branch} does not exist on ${app.name}'s origin`);
+    sha = head;
+  }
+  return enqueue(rt, { app: app.name, trigger: "manual", actor: opts.actor, sha, ref: `refs/heads/${branch}`, branch });
+}
+
+/** Queues a rollback to `to`, or to the succeeded commit before the current one. No rebuild when images are kept. */
+export async function requestRollback(
+  rt: Runtime,
+  name: string,
+  opts: { to?: string | undefined; actor?: string | undefined },
+): Promise<Deployment> {
+  const app = appOf(rt, name);
+  const branch = await branchOf(app);
+  let sha: string;
+  if (opts.to) sha = await fullSha(app, opts.to, branch);
+  else {
+    const [, previous] = rt.store.succeededShas(app.name, 2);
+    if (!previous) throw new BadRequestError(`${app.name} has no earlier succeeded deployment to roll back to`);
+    sha = previous;
+  }
+  return enqueue(rt, { app: app.name, trigger: "rollback", actor: opts.actor, sha, ref: `refs/heads/${branch}`, branch });
+}
+
+function enqueue(rt: Runtime, d: Parameters<Runtime["store"]["insert"]>[0]): Deployment {
+  const deployment = rt.store.insert(d);
+  rt.queue.kick();
+  return deployment;
+}

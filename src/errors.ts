@@ -1,0 +1,64 @@
+// Typed errors. Each carries a message a user can act on; the HTTP layer maps
+// them to status codes in one place (server/error-handler.ts).
+
+export class DeployerError extends Error {
+  readonly statusCode: number = 500;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ConfigError extends DeployerError {
+  constructor(
+    message: string,
+    readonly problems: string[] = [message],
+  ) {
+    super(message);
+  }
+}
+
+export class SignatureError extends DeployerError {
+  override readonly statusCode = 401;
+}
+
+export class BadRequestError extends DeployerError {
+  override readonly statusCode = 400;
+}
+
+export class UnauthorizedError extends DeployerError {
+  override readonly statusCode = 401;
+}
+
+export class NotFoundError extends DeployerError {
+  override readonly statusCode = 404;
+}
+
+export class ConflictError extends DeployerError {
+  override readonly statusCode = 409;
+}
+
+/** A pipeline step failed; `message` is what the deployment records as its error. */
+export class StepFailed extends DeployerError {
+  constructor(
+    readonly step: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class CommandTimedOut extends DeployerError {
+  constructor(
+    readonly step: string,
+    readonly seconds: number,
+  ) {
+    super(`timed out after ${seconds} s in ${step}`);
+  }
+}
+
+export class Cancelled extends DeployerError {
+  constructor(readonly step: string) {
+    super(`cancelled during ${step}`);
+  }
+}

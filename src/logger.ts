@@ -1,0 +1,26 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import pino, { type Logger } from "pino";
+
+/**
+ * One logger for the server and the deploys: the same lines go to the console and the log file.
+ * Credentials in headers are redacted in case a serializer ever includes them.
+ */
+export function createLogger(opts: { file?: string | null; level?: string; console?: boolean } = {}): Logger {
+  const streams: pino.StreamEntry[] = [];
+  if (opts.console !== false) streams.push({ stream: process.stdout });
+  if (opts.file) {
+    mkdirSync(dirname(opts.file), { recursive: true });
+    streams.push({ stream: pino.destination({ dest: opts.file, append: true, mkdir: true, sync: false }) });
+  }
+  return pino(
+    {
+      level: opts.level ?? "info",
+      redact: {
+        paths: ["req.headers.authorization", "req.headers['x-hub-signature-256']", "secret", "apiToken"],
+        censor: "[redacted]",
+      },
+    },
+    streams.length > 0 ? pino.multistream(streams) : pino.destination("/dev/null"),
+  );
+}

@@ -1,0 +1,52 @@
+import { imageExists, imageTags, removeImageTag, splitImageRef, tagImage } from "../runners/docker.js";
+import type { DeployContext } from "./context.js";
+import { runOptions } from "./context.js";
+
+const TAG_PREFIX = "deployer-";
+
+/** The per-commit tag deployer gives a built image, e.g. shop-web:deployer-<sha>. */
+export function commitTag(image: string, sha: string): string {
+  return `${splitImageRef(image).repository}:${TAG_PREFIX}${sha}`;
+}
+
+function builtServices(ctx: DeployContext) {
+  return (ctx.services ?? []).filter((s) => s.build);
+}
+
+/** Tags the image every built service now runs with this deployment's commit. */
+export async function tagDeployedImages(ctx: DeployContext): Promise<void> {
+  const opts = runOptions(ctx, "finalize", "git");
+  for (const s of builtServices(ctx)) await tagImage(s.image, commitTag(s.image, ctx.deployment.sha), opts);
+}
+
+/**
+ * Points each built service's image back at the one tagged for `sha`.
+ * Returns the services that have no such image (they need a build).
+ */
+export async function restoreImages(ctx: DeployContext, sha: string): Promise<string[]> {
+  const opts = runOptions(ctx, "images", "git");
+  const missing: string[] = [];
+  for (const s of builtServices(ctx)) {
+    const tagged = commitTag(s.image, sha);
+    if (await imageExists(tagged, opts)) await tagImage(tagged, s.image, opts);
+    else missing.push(s.name);
+  }
+  return missing;
+}
+
+/** Removes commit tags of images other than those of the app's last `keepImages` succeeded commits. */
+export async function pruneImageTags(ctx: DeployContext): Promise<number> {
+  const opts = runOptions(ctx, "finalize", "git");
+  const keep = new Set(ctx.store.succeededShas(ctx.app.name, ctx.config.keepImages));
+  keep.add(ctx.deployment.sha);
+  let removed = 0;
+  for (const s of builtServices(ctx)) {
+    const { repository } = splitImageRef(s.image);
+    for (const tag of await imageTags(repository, opts)) {
+      if (!tag.startsWith(TAG_PREFIX) || keep.has(tag.slice(TAG_PREFIX.length))) continue;
+      await removeImageTag(`${repository}:${tag}`, opts);
+      removed++;
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,176 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import type { Config } from "../config/types.js";
+import { Cancelled, DeployerError } from "../errors.js";
+import type { ComposeCli } from "../runners/compose.js";
+import * as git from "../runners/git.js";
+import type { DeploymentStore } from "../store/deployments.js";
+import type { LogStore } from "../store/logs.js";
+import type { Deployment } from "../store/types.js";
+import { build, plan, resolveServices, up } from "./compose-steps.js";
+import type { DeployContext } from "./context.js";
+import { runOptions } from "./context.js";
+import { health } from "./health.js";
+import { postDeploy, preDeploy } from "./hooks.js";
+import { pruneImageTags, restoreImages, tagDeployedImages } from "./images.js";
+import { REBUILD_TRIGGER } from "./plan-input.js";
+import { short, sync } from "./sync.js";
+
+export interface PipelineStep {
+  name: string;
+  run: (ctx: DeployContext) => Promise<string | undefined | void>;
+}
+
+/** After a successful deploy: the trigger file goes, images get their commit tag, old tags go. */
+async function finalize(ctx: DeployContext): Promise<string> {
+  rmSync(join(ctx.app.path, REBUILD_TRIGGER), { force: true });
+  await tagDeployedImages(ctx);
+  const pruned = await pruneImageTags(ctx);
+  return `images tagged ${short(ctx.deployment.sha)}; ${pruned} old tag(s) pruned`;
+}
+
+/** Rollback reuses the images tagged for the commit; only a service whose image is gone gets built. */
+async function images(ctx: DeployContext): Promise<string> {
+  await resolveServices(ctx);
+  const missing = await restoreImages(ctx, ctx.deployment.sha);
+  ctx.rebuild = missing.map((service) => ({ service, reasons: ["no image kept for this commit"] }));
+  if (!ctx.recovering) ctx.store.update(ctx.deployment.id, { rebuilt: missing });
+  if (missing.length > 0) await build(ctx);
+  return missing.length ? `rebuilt ${missing.join(", ")} (no kept image)` : "reused kept images";
+}
+
+export const DEPLOY_STEPS: PipelineStep[] = [
+  { name: "sync", run: sync },
+  { name: "plan", run: plan },
+  { name: "build", run: build },
+  // After build so migrations can run in the new image; before up so a failure changes nothing that runs.
+  { name: "preDeploy", run: preDeploy },
+  { name: "up", run: up },
+  { name: "health", run: health },
+  { name: "postDeploy", run: postDeploy },
+  { name: "finalize", run: finalize },
+];
+
+export const ROLLBACK_STEPS: PipelineStep[] = [
+  { name: "sync", run: sync },
+  { name: "images", run: images },
+  { name: "up", run: up },
+  { name: "health", run: health },
+  { name: "finalize", run: finalize },
+];
+
+export interface PipelineDeps {
+  config: Config;
+  store: DeploymentStore;
+  logs: LogStore;
+  compose: ComposeCli;
+  logger: Logger;
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof DeployerError) return err.message;
+  if (err instanceof git.GitError) return err.message;
+  return `internal error: ${(err as Error)?.message ?? String(err)}`;
+}
+
+async function runSteps(ctx: DeployContext, steps: PipelineStep[], deps: PipelineDeps): Promise<void> {
+  const { store, logger } = deps;
+  const id = ctx.deployment.id;
+  for (const step of steps) {
+    if (ctx.signal.aborted) throw new Cancelled(step.name);
+    ctx.log.line(`== ${step.name}`);
+    store.startStep(id, step.name);
+    const t0 = Date.now();
+    try {
+      const detail = (await step.run(ctx)) ?? undefined;
+      const ms = Date.now() - t0;
+      const skipped = detail?.startsWith("skipped") ?? false;
+      store.finishStep(id, step.name, skipped ? "skipped" : "succeeded", ms, detail);
+      logger.info(
+        { app: ctx.app.name, deployment: id, step: step.name, ms },
+        `${ctx.app.name} ${id} ${step.name} ok in ${(ms / 1000).toFixed(1)}s${detail ? `: ${detail}` : ""}`,
+      );
+    } catch (err) {
+      const ms = Date.now() - t0;
+      store.finishStep(id, step.name, "failed", ms, errorMessage(err));
+      logger.warn(
+        { app: ctx.app.name, deployment: id, step: step.name, ms },
+        `${ctx.app.name} ${id} ${step.name} FAILED in ${(ms / 1000).toFixed(1)}s: ${errorMessage(err)}`,
+      );
+      throw err;
+    }
+  }
+}
+
+/**
+ * After a failure: if containers may have changed, roll back to the last succeeded commit with its images;
+ * otherwise just put the checkout back where it was. Returns what to add to the error.
+ */
+async function recover(failed: DeployContext, deps: PipelineDeps): Promise<string> {
+  // Recovery must not be cut short by the cancel that may have caused it.
+  const ctx: DeployContext = { ...failed, signal: new AbortController().signal };
+  const opts = runOptions(ctx, "recover", "git");
+  const previous = deps.store.lastSucceeded(ctx.app.name, ctx.deployment.id);
+  try {
+    if (ctx.containersTouched && previous) {
+      ctx.log.line(`== rollback to ${previous.sha}`);
+      await git.checkout(ctx.branch, previous.sha, opts);
+      const rollbackCtx: DeployContext = {
+        ...ctx,
+        deployment: { ...ctx.deployment, sha: previous.sha },
+        containersTouched: false,
+        recovering: true,
+      };
+      await runSteps(rollbackCtx, ROLLBACK_STEPS.slice(1, 4), deps);
+      return `; rolled back to ${previous.sha}`;
+    }
+    if (ctx.checkoutMoved && ctx.previousSha) {
+      ctx.log.line(`== restore checkout to ${ctx.previousSha}`);
+      await git.checkout(ctx.branch, ctx.previousSha, opts);
+    }
+    return ctx.containersTouched ? "; no earlier successful deployment to roll back to" : "";
+  } catch (err) {
+    return `; recovery failed: ${errorMessage(err)}`;
+  }
+}
+
+/** Runs one claimed deployment to the end and records the outcome. Never throws. */
+export async function runDeployment(deps: PipelineDeps, deployment: Deployment, signal: AbortSignal): Promise<void> {
+  const app = deps.config.apps[deployment.app];
+  const log = deps.logs.sink(deployment.id);
+  if (!app) {
+    deps.store.finish(deployment.id, "failed", `app ${deployment.app} is no longer configured`);
+    deps.logs.end(deployment.id);
+    return;
+  }
+  const ctx: DeployContext = {
+    deployment,
+    app,
+    config: deps.config,
+    store: deps.store,
+    compose: deps.compose,
+    log,
+    logger: deps.logger,
+    signal,
+    branch: deployment.branch ?? app.branch ?? "main",
+  };
+  log.line(
+    `deployment ${deployment.id} of ${app.name} at ${deployment.sha} (${deployment.trigger}${deployment.actor ? ` by ${deployment.actor}` : ""})`,
+  );
+  try {
+    await runSteps(ctx, deployment.trigger === "rollback" ? ROLLBACK_STEPS : DEPLOY_STEPS, deps);
+    deps.store.finish(deployment.id, "succeeded");
+    log.line("deployment succeeded");
+    deps.logger.info({ app: app.name, deployment: deployment.id }, `${app.name} ${deployment.id} succeeded`);
+  } catch (err) {
+    const cancelled = err instanceof Cancelled;
+    const message = errorMessage(err) + (await recover(ctx, deps));
+    deps.store.finish(deployment.id, cancelled ? "cancelled" : "failed", message);
+    log.line(`deployment ${cancelled ? "cancelled" : "failed"}: ${message}`);
+    deps.logger.warn({ app: app.name, deployment: deployment.id }, `${app.name} ${deployment.id} failed: ${message}`);
+  } finally {
+    for (const gone of deps.store.prune(app.name, deps.config.history)) deps.logs.remove(gone);
+    deps.logs.end(deployment.id);
+  }
+}

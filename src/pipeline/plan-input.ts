@@ -1,0 +1,71 @@
+import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import type { ComposeService } from "../runners/compose.js";
+import { imageExists } from "../runners/docker.js";
+import * as git from "../runners/git.js";
+import type { DeployContext } from "./context.js";
+import { runOptions } from "./context.js";
+import type { BuiltService, PlanInput } from "./plan.js";
+
+export const REBUILD_TRIGGER = "REBUILD_TRIGGER";
+
+/** Repo-relative posix path, or undefined when `abs` is outside the checkout. */
+function inRepo(root: string, abs: string): string | undefined {
+  const rel = relative(root, abs);
+  if (rel.startsWith("..") || isAbsolute(rel)) return undefined;
+  return rel.split(sep).join("/");
+}
+
+export function describeBuild(root: string, svc: ComposeService): BuiltService {
+  const ctx = svc.build?.context ?? "";
+  const remote = /^[a-z]+:\/\//i.test(ctx) || ctx.startsWith("git@");
+  const contextAbs = remote ? undefined : resolve(root, ctx);
+  const context = contextAbs === undefined ? undefined : inRepo(root, contextAbs);
+  const dockerfileAbs =
+    contextAbs === undefined ? undefined : resolve(contextAbs, svc.build?.dockerfile ?? "Dockerfile");
+  const ignoreFile = contextAbs === undefined ? undefined : join(contextAbs, ".dockerignore");
+  const dockerignore =
+    ignoreFile && existsSync(ignoreFile)
+      ? readFileSync(ignoreFile, "utf8")
+          .split(/\r?\n/)
+          .map((l) => l.trim())
+          .filter((l) => l && !l.startsWith("#"))
+      : [];
+  return {
+    name: svc.name,
+    context,
+    dockerfile: dockerfileAbs === undefined ? undefined : inRepo(root, dockerfileAbs),
+    dockerignore,
+  };
+}
+
+/**
+ * The commit the running containers were built from. Normally where the checkout was before sync;
+ * after a crash mid-deploy the checkout may already have moved, so the interrupted deployment's
+ * recorded starting point is used instead.
+ */
+export function diffBase(ctx: DeployContext): string | undefined {
+  const last = ctx.store.lastStarted(ctx.app.name, ctx.deployment.id);
+  if (last?.status === "interrupted" && last.previousSha) return last.previousSha;
+  return ctx.previousSha;
+}
+
+/** Gathers what the planner needs: the diff, the built services, the trigger file, missing images. */
+export async function gatherPlanInput(ctx: DeployContext): Promise<PlanInput> {
+  const opts = runOptions(ctx, "plan", "git");
+  const services = ctx.services ?? [];
+  const built = services.filter((s) => s.build);
+  const base = diffBase(ctx);
+  const changed = base ? await git.changedFiles(base, ctx.deployment.sha, opts) : [];
+  ctx.log.line(`changed files since ${base?.slice(0, 7) ?? "(none)"}: ${changed.length}`);
+  for (const f of changed.slice(0, 50)) ctx.log.line(`  ${f}`);
+  const missingImages: string[] = [];
+  for (const s of built) if (!(await imageExists(s.image, opts))) missingImages.push(s.name);
+  return {
+    changed,
+    services: built.map((s) => describeBuild(ctx.app.path, s)),
+    rebuildOn: ctx.app.rebuildOn,
+    trigger: existsSync(join(ctx.app.path, REBUILD_TRIGGER)),
+    missingImages,
+  };
+}

@@ -1,0 +1,67 @@
+import { posix } from "node:path";
+import { createRequire } from "node:module";
+import type DockerIgnore from "@balena/dockerignore";
+import picomatch from "picomatch";
+
+// CommonJS module whose typings claim a default export; load it the way Node sees it.
+const ignore = createRequire(import.meta.url)("@balena/dockerignore") as typeof DockerIgnore.default;
+
+export interface BuiltService {
+  name: string;
+  /** Build context relative to the repo root ("" for the root); undefined when outside the repo or remote. */
+  context: string | undefined;
+  /** Dockerfile path relative to the repo root. */
+  dockerfile: string | undefined;
+  /** Patterns of the context's .dockerignore, if it has one. */
+  dockerignore: string[];
+}
+
+export interface PlanInput {
+  /** Files changed between the deployed commit and the new one, repo-relative. */
+  changed: string[];
+  services: BuiltService[];
+  rebuildOn: string[];
+  /** A REBUILD_TRIGGER file exists in the checkout. */
+  trigger: boolean;
+  /** Built services whose image does not exist yet. */
+  missingImages?: string[];
+}
+
+export interface PlannedRebuild {
+  service: string;
+  reasons: string[];
+}
+
+const inside = (dir: string, file: string) => dir === "" || file.startsWith(`${dir}/`);
+
+/**
+ * Decides which built services to rebuild. Runs nothing: plain data in, plain data out.
+ * A service is rebuilt when a changed file is in its build context and not dockerignored,
+ * its Dockerfile changed, a changed file matches rebuildOn, a REBUILD_TRIGGER exists, or its image is missing.
+ */
+export function planRebuild(input: PlanInput): PlannedRebuild[] {
+  // Patterns without a slash match a file's name anywhere (like .gitignore), so "Dockerfile*" catches app/Dockerfile.
+  const matches = picomatch(input.rebuildOn, { basename: true, dot: true });
+  const forced = input.changed.filter((f) => matches(f));
+  const out: PlannedRebuild[] = [];
+  for (const svc of input.services) {
+    const reasons: string[] = [];
+    if (input.trigger) reasons.push("REBUILD_TRIGGER present");
+    if (input.missingImages?.includes(svc.name)) reasons.push("image missing");
+    if (forced.length > 0) reasons.push(`rebuildOn matched ${forced.slice(0, 3).join(", ")}`);
+    if (svc.dockerfile && input.changed.includes(svc.dockerfile)) reasons.push(`${svc.dockerfile} changed`);
+    const context = svc.context;
+    if (context !== undefined) {
+      const ig = ignore().add(svc.dockerignore);
+      const hits = input.changed.filter((f) => {
+        if (!inside(context, f)) return false;
+        const rel = context === "" ? f : posix.relative(context, f);
+        // .dockerignore shapes the context itself, even where it lists itself.
+        return rel === ".dockerignore" || !ig.ignores(rel);
+      });
+      if (hits.length > 0) reasons.push(`changed in build context: ${hits.slice(0, 3).join(", ")}${hits.length > 3 ? ", …" : ""}`);
+    }
+    if (reasons.length > 0) out.push({ service: svc.name, reasons });
+  }
+  return out;
+}

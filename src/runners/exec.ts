@@ -1,0 +1,117 @@
+import { execa } from "execa";
+import { Cancelled, CommandTimedOut } from "../errors.js";
+import type { LogSink } from "../store/logs.js";
+
+export interface RunOptions {
+  cwd?: string | undefined;
+  env?: Record<string, string> | undefined;
+  /** Step name, used in timeout and cancel messages. */
+  step: string;
+  timeoutMs: number;
+  signal?: AbortSignal | undefined;
+  log?: LogSink | undefined;
+  /** Called with the process group id once started, and with null when it ends. */
+  onProcessGroup?: ((pgid: number | null) => void) | undefined;
+  /** Text printed in the log instead of the real argv (when an argument is secret). */
+  display?: string | undefined;
+}
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+/** Time between SIGTERM and SIGKILL of a timed-out or cancelled process group. */
+export const KILL_GRACE_MS = 5000;
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * Runs one command: argv array, never a shell. The child leads its own process group,
+ * so a timeout or cancel stops everything it started (SIGTERM, then SIGKILL after a grace period).
+ * Output is streamed line by line to the log. Never throws for a non-zero exit: callers decide.
+ */
+export async function run(cmd: string, args: string[], opts: RunOptions): Promise<RunResult> {
+  const started = Date.now();
+  opts.log?.line(`$ ${opts.display ?? [cmd, ...args].join(" ")}`);
+  if (opts.signal?.aborted) throw new Cancelled(opts.step);
+
+  const child = execa(cmd, args, {
+    cwd: opts.cwd,
+    env: opts.env,
+    extendEnv: true,
+    detached: true,
+    reject: false,
+    stdin: "ignore",
+    encoding: "utf8",
+    stripFinalNewline: true,
+  });
+  const pid = child.pid;
+  if (pid !== undefined) opts.onProcessGroup?.(pid);
+
+  const pipeLines = (stream: NodeJS.ReadableStream | null) => {
+    if (!stream || !opts.log) return;
+    let rest = "";
+    stream.on("data", (chunk: Buffer | string) => {
+      const lines = (rest + chunk.toString()).split(/\r?\n/);
+      rest = lines.pop() ?? "";
+      for (const l of lines) opts.log?.line(`  ${l}`);
+    });
+    stream.on("end", () => {
+      if (rest) opts.log?.line(`  ${rest}`);
+    });
+  };
+  pipeLines(child.stdout);
+  pipeLines(child.stderr);
+
+  let stopReason: "timeout" | "cancel" | undefined;
+  let forceTimer: NodeJS.Timeout | undefined;
+  const stop = (reason: "timeout" | "cancel") => {
+    if (stopReason || pid === undefined) return;
+    stopReason = reason;
+    killGroup(pid, "SIGTERM");
+    forceTimer = setTimeout(() => killGroup(pid, "SIGKILL"), KILL_GRACE_MS);
+  };
+  const timer = setTimeout(() => stop("timeout"), opts.timeoutMs);
+  const onAbort = () => stop("cancel");
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+
+  try {
+    const result = await child;
+    const durationMs = Date.now() - started;
+    if (stopReason === "timeout") {
+      opts.log?.line(`  killed: timed out after ${Math.round(opts.timeoutMs / 1000)} s`);
+      throw new CommandTimedOut(opts.step, Math.round(opts.timeoutMs / 1000));
+    }
+    if (stopReason === "cancel") {
+      opts.log?.line("  killed: cancelled");
+      throw new Cancelled(opts.step);
+    }
+    const exitCode = result.exitCode ?? (result.failed ? 1 : 0);
+    const failure = result.failed && result.exitCode === undefined ? ` (${result.shortMessage})` : "";
+    opts.log?.line(`  exit ${exitCode}${failure} in ${(durationMs / 1000).toFixed(2)} s`);
+    return {
+      exitCode,
+      stdout: typeof result.stdout === "string" ? result.stdout : "",
+      stderr: typeof result.stderr === "string" ? result.stderr : "",
+      durationMs,
+    };
+  } finally {
+    clearTimeout(timer);
+    if (forceTimer) {
+      // Leave the SIGKILL armed only if the group might still be alive.
+      clearTimeout(forceTimer);
+      if (pid !== undefined) killGroup(pid, "SIGKILL");
+    }
+    opts.signal?.removeEventListener("abort", onAbort);
+    opts.onProcessGroup?.(null);
+  }
+}

@@ -1,0 +1,45 @@
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Runtime } from "../engine/runtime.js";
+import { errorHandler } from "./error-handler.js";
+import { apiRoutes } from "./routes/api.js";
+import { healthRoutes } from "./routes/health.js";
+import { webhookRoutes } from "./routes/webhook.js";
+
+export interface ServerOptions {
+  allowUnsigned?: boolean;
+  maxAuthFailures?: number;
+}
+
+/** The HTTP server: routes only translate between HTTP and the engine. */
+export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: runtime.logger as FastifyBaseLogger,
+    // Healthz and API polls would drown the log; requests that matter log their own line.
+    disableRequestLogging: true,
+    trustProxy: false,
+  });
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ error: `no route ${req.method} ${req.url.split("?")[0]}` });
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: "deployer",
+        description: "Push-to-deploy for Docker Compose apps. /api/* needs `Authorization: Bearer <apiToken>`.",
+        version: "0.1.0",
+      },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes);
+  await app.register(webhookRoutes, { runtime, allowUnsigned: opts.allowUnsigned ?? false });
+  await app.register(apiRoutes, { runtime, maxAuthFailures: opts.maxAuthFailures ?? 20 });
+  return app;
+}

@@ -1,0 +1,187 @@
+import rateLimit from "@fastify/rate-limit";
+import type { FastifyInstance } from "fastify";
+import { requestDeploy, requestRollback } from "../../engine/requests.js";
+import type { Runtime } from "../../engine/runtime.js";
+import { NotFoundError, UnauthorizedError } from "../../errors.js";
+import { FINISHED } from "../../store/types.js";
+import { hasValidToken } from "../auth.js";
+import { appSummarySchema, deploymentSchema, errorSchema } from "../schemas.js";
+
+export interface ApiOptions {
+  runtime: Runtime;
+  /** Failed authentications allowed per address per minute before 429. */
+  maxAuthFailures: number;
+}
+
+const security = [{ bearer: [] }];
+const idParams = { type: "object", properties: { id: { type: "string" } }, required: ["id"] } as const;
+const appParams = { type: "object", properties: { name: { type: "string" } }, required: ["name"] } as const;
+const errors = { 401: errorSchema, 404: errorSchema };
+
+export async function apiRoutes(app: FastifyInstance, { runtime, maxAuthFailures }: ApiOptions): Promise<void> {
+  const { store, logs, queue, config } = runtime;
+
+  // Only requests without a valid token count: a client with the token is never limited.
+  await app.register(rateLimit, {
+    max: maxAuthFailures,
+    timeWindow: 60_000,
+    allowList: (req) => hasValidToken(req, config.apiToken),
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      error: `too many failed authentications; retry in ${ctx.after}`,
+    }),
+  });
+  app.addHook("onRequest", async (req) => {
+    if (!config.apiToken) throw new UnauthorizedError("the API is disabled: set apiToken (DEPLOYER_API_TOKEN)");
+    if (!hasValidToken(req, config.apiToken)) throw new UnauthorizedError("missing or invalid Bearer token");
+  });
+
+  const getDeployment = (id: string) => {
+    const d = store.getWithSteps(id);
+    if (!d) throw new NotFoundError(`deployment ${id} not found`);
+    return d;
+  };
+
+  app.get(
+    "/api/apps",
+    { schema: { summary: "Apps with their deployed commit and health", security, response: { 200: { type: "array", items: appSummarySchema } } } },
+    async () =>
+      Object.values(config.apps).map((a) => {
+        const [last] = store.list({ app: a.name, limit: 1 });
+        const current = store.lastSucceeded(a.name);
+        return {
+          name: a.name,
+          repo: a.repo ?? null,
+          branch: a.branch ?? null,
+          currentSha: current?.sha ?? null,
+          healthy: last ? (last.status === "failed" ? false : current ? true : null) : null,
+          running: store.list({ app: a.name, limit: 20 }).find((d) => d.status === "running")?.id ?? null,
+          lastDeployment: last ?? null,
+        };
+      }),
+  );
+
+  app.get<{ Querystring: { app?: string; limit?: number } }>(
+    "/api/deployments",
+    {
+      schema: {
+        summary: "Deployments, newest first",
+        security,
+        querystring: {
+          type: "object",
+          properties: { app: { type: "string" }, limit: { type: "integer", minimum: 1, maximum: 1000, default: 50 } },
+        },
+        response: { 200: { type: "array", items: deploymentSchema }, ...errors },
+      },
+    },
+    async (req) => store.list({ app: req.query.app, limit: req.query.limit }),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    "/api/deployments/:id",
+    { schema: { summary: "One deployment with its steps", security, params: idParams, response: { 200: deploymentSchema, ...errors } } },
+    async (req) => getDeployment(req.params.id),
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { follow?: boolean } }>(
+    "/api/deployments/:id/log",
+    {
+      schema: {
+        summary: "Log of every command run, with its output",
+        description: "text/plain; with follow=1, Server-Sent Events (one `data:` per line) until the deployment ends.",
+        security,
+        params: idParams,
+        querystring: { type: "object", properties: { follow: { type: "boolean", default: false } } },
+        produces: ["text/plain", "text/event-stream"],
+      },
+    },
+    async (req, reply) => {
+      const d = getDeployment(req.params.id);
+      if (!req.query.follow) return reply.type("text/plain; charset=utf-8").send(logs.read(d.id));
+
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-cache",
+        connection: "keep-alive",
+        "x-accel-buffering": "no",
+      });
+      const send = (chunk: string) => {
+        for (const line of chunk.split("\n")) if (line) res.write(`data: ${line}\n\n`);
+      };
+      let closed = false;
+      const close = () => {
+        if (closed) return;
+        closed = true;
+        unsubscribe();
+        clearInterval(heartbeat);
+        const final = store.get(d.id);
+        res.write(`event: end\ndata: ${JSON.stringify({ status: final?.status, error: final?.error })}\n\n`);
+        res.end();
+      };
+      // Read and subscribe in one tick: log appends are synchronous, so nothing is missed or doubled.
+      send(logs.read(d.id));
+      const unsubscribe = logs.subscribe(d.id, send, close);
+      const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
+      req.raw.on("close", () => {
+        closed = true;
+        unsubscribe();
+        clearInterval(heartbeat);
+      });
+      const now = store.get(d.id);
+      if (now && (FINISHED.includes(now.status) || now.status === "interrupted")) close();
+    },
+  );
+
+  app.post<{ Params: { name: string }; Body: { sha?: string; ref?: string } | undefined }>(
+    "/api/apps/:name/deploy",
+    {
+      schema: {
+        summary: "Queue a deploy (default: the head of the app's branch on origin)",
+        security,
+        params: appParams,
+        body: {
+          type: ["object", "null"],
+          properties: { sha: { type: "string" }, ref: { type: "string" } },
+          additionalProperties: false,
+        },
+        response: { 202: deploymentSchema, 400: errorSchema, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const d = await requestDeploy(runtime, req.params.name, { ...req.body, actor: "api" });
+      return reply.code(202).send(d);
+    },
+  );
+
+  app.post<{ Params: { name: string }; Body: { to?: string } | undefined }>(
+    "/api/apps/:name/rollback",
+    {
+      schema: {
+        summary: "Queue a rollback (default: the previous succeeded commit); reuses kept images",
+        security,
+        params: appParams,
+        body: { type: ["object", "null"], properties: { to: { type: "string" } }, additionalProperties: false },
+        response: { 202: deploymentSchema, 400: errorSchema, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const d = await requestRollback(runtime, req.params.name, { to: req.body?.to, actor: "api" });
+      return reply.code(202).send(d);
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    "/api/deployments/:id/cancel",
+    {
+      schema: {
+        summary: "Cancel a queued or running deployment",
+        security,
+        params: idParams,
+        response: { 200: deploymentSchema, 409: errorSchema, ...errors },
+      },
+    },
+    async (req) => queue.cancel(req.params.id),
+  );
+}

@@ -1,0 +1,73 @@
+// JSON schemas for the routes: they validate input and feed the OpenAPI document at /docs.
+
+export const errorSchema = {
+  type: "object",
+  properties: { error: { type: "string" } },
+  required: ["error"],
+} as const;
+
+export const deploymentSchema = {
+  type: "object",
+  properties: {
+    id: { type: "string" },
+    app: { type: "string" },
+    status: {
+      type: "string",
+      enum: ["queued", "running", "succeeded", "failed", "superseded", "cancelled", "interrupted"],
+    },
+    trigger: { type: "string", enum: ["push", "manual", "rollback", "recovery"] },
+    actor: { type: ["string", "null"] },
+    sha: { type: "string" },
+    ref: { type: ["string", "null"] },
+    branch: { type: ["string", "null"] },
+    previousSha: { type: ["string", "null"] },
+    rebuilt: { type: "array", items: { type: "string" } },
+    createdAt: { type: "string" },
+    startedAt: { type: ["string", "null"] },
+    finishedAt: { type: ["string", "null"] },
+    error: { type: ["string", "null"] },
+    steps: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          name: { type: "string" },
+          status: { type: "string" },
+          startedAt: { type: "string" },
+          finishedAt: { type: ["string", "null"] },
+          durationMs: { type: ["integer", "null"] },
+          detail: { type: ["string", "null"] },
+        },
+      },
+    },
+  },
+} as const;
+
+export const webhookResponseSchema = {
+  type: "object",
+  description: "202: {id, app, status, sha}; 200: {ignored} | {duplicate, id} | {message: 'pong'}",
+  properties: {
+    id: { type: ["string", "null"] },
+    app: { type: "string" },
+    status: { type: "string" },
+    sha: { type: "string" },
+    ignored: { type: "string" },
+    duplicate: { type: "boolean" },
+    message: { type: "string" },
+    hook_id: { type: "integer" },
+    zen: { type: "string" },
+  },
+} as const;
+
+export const appSummarySchema = {
+  type: "object",
+  properties: {
+    name: { type: "string" },
+    repo: { type: ["string", "null"] },
+    branch: { type: ["string", "null"] },
+    currentSha: { type: ["string", "null"] },
+    healthy: { type: ["boolean", "null"] },
+    running: { type: ["string", "null"] },
+    lastDeployment: { anyOf: [deploymentSchema, { type: "null" }] },
+  },
+} as const;

@@ -1,0 +1,61 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+
+export type Db = Database.Database;
+
+// Append-only: each entry runs once, in order, tracked by PRAGMA user_version.
+const MIGRATIONS: string[] = [
+  `CREATE TABLE deployments (
+     seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+     id           TEXT NOT NULL UNIQUE,
+     app          TEXT NOT NULL,
+     status       TEXT NOT NULL,
+     trigger      TEXT NOT NULL,
+     actor        TEXT,
+     sha          TEXT NOT NULL,
+     ref          TEXT,
+     branch       TEXT,
+     previous_sha TEXT,
+     delivery_id  TEXT,
+     rebuilt      TEXT NOT NULL DEFAULT '[]',
+     error        TEXT,
+     pgid         INTEGER,
+     created_at   TEXT NOT NULL,
+     started_at   TEXT,
+     finished_at  TEXT
+   );
+   CREATE INDEX deployments_app_status ON deployments (app, status, seq);
+   CREATE TABLE deliveries (
+     id            TEXT PRIMARY KEY,
+     event         TEXT NOT NULL,
+     received_at   TEXT NOT NULL,
+     deployment_id TEXT
+   );
+   CREATE TABLE steps (
+     deployment_id TEXT NOT NULL,
+     name          TEXT NOT NULL,
+     status        TEXT NOT NULL,
+     started_at    TEXT NOT NULL,
+     finished_at   TEXT,
+     duration_ms   INTEGER,
+     detail        TEXT
+   );
+   CREATE INDEX steps_deployment ON steps (deployment_id);`,
+];
+
+/** Opens (and migrates) the database. WAL so readers never block the worker's writes. */
+export function openDb(file: string): Db {
+  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("busy_timeout = 5000");
+  db.pragma("foreign_keys = ON");
+  const version = db.pragma("user_version", { simple: true }) as number;
+  db.transaction(() => {
+    for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v] as string);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  })();
+  return db;
+}

@@ -1,0 +1,260 @@
+import { randomBytes } from "node:crypto";
+import type { Db } from "./db.js";
+import type { Deployment, DeploymentStatus, NewDeployment, Step } from "./types.js";
+
+interface Row {
+  id: string;
+  app: string;
+  status: DeploymentStatus;
+  trigger: Deployment["trigger"];
+  actor: string | null;
+  sha: string;
+  ref: string | null;
+  branch: string | null;
+  previous_sha: string | null;
+  delivery_id: string | null;
+  rebuilt: string;
+  error: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+const now = () => new Date().toISOString();
+
+/** Time-ordered, unguessable-enough id: readable in logs and sortable by creation. */
+export function newDeploymentId(): string {
+  return `${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
+}
+
+function toDeployment(r: Row): Deployment {
+  return {
+    id: r.id,
+    app: r.app,
+    status: r.status,
+    trigger: r.trigger,
+    actor: r.actor,
+    sha: r.sha,
+    ref: r.ref,
+    branch: r.branch,
+    previousSha: r.previous_sha,
+    deliveryId: r.delivery_id,
+    rebuilt: JSON.parse(r.rebuilt) as string[],
+    error: r.error,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  };
+}
+
+/** Every read and state change of deployments, deliveries and steps. Each change is one transaction. */
+export class DeploymentStore {
+  constructor(readonly db: Db) {}
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  insert(d: NewDeployment): Deployment {
+    const id = newDeploymentId();
+    this.db
+      .prepare(
+        `INSERT INTO deployments (id, app, status, trigger, actor, sha, ref, branch, delivery_id, created_at)
+         VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, d.app, d.trigger, d.actor ?? null, d.sha, d.ref ?? null, d.branch ?? null, d.deliveryId ?? null, now());
+    return this.get(id) as Deployment;
+  }
+
+  get(id: string): Deployment | undefined {
+    const row = this.db.prepare("SELECT * FROM deployments WHERE id = ?").get(id) as Row | undefined;
+    return row && toDeployment(row);
+  }
+
+  getWithSteps(id: string): Deployment | undefined {
+    const d = this.get(id);
+    if (d) d.steps = this.steps(id);
+    return d;
+  }
+
+  list(filter: { app?: string | undefined; limit?: number | undefined } = {}): Deployment[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM deployments WHERE (@app IS NULL OR app = @app) ORDER BY seq DESC LIMIT @limit`)
+      .all({ app: filter.app ?? null, limit: filter.limit ?? 50 }) as Row[];
+    return rows.map(toDeployment);
+  }
+
+  /** Apps that have queued work, oldest waiting first (fair across apps). */
+  appsWithQueued(): string[] {
+    const rows = this.db
+      .prepare(`SELECT app FROM deployments WHERE status = 'queued' GROUP BY app ORDER BY MIN(seq)`)
+      .all() as { app: string }[];
+    return rows.map((r) => r.app);
+  }
+
+  /**
+   * Takes the newest queued deployment of an app, marks the older queued ones superseded,
+   * and marks it running — all in one transaction.
+   */
+  claimNext(app: string): Deployment | undefined {
+    return this.transaction(() => {
+      const row = this.db
+        .prepare(`SELECT * FROM deployments WHERE app = ? AND status = 'queued' ORDER BY seq DESC LIMIT 1`)
+        .get(app) as Row | undefined;
+      if (!row) return undefined;
+      const t = now();
+      this.db
+        .prepare(
+          `UPDATE deployments SET status = 'superseded', finished_at = ?, error = ?
+           WHERE app = ? AND status = 'queued' AND id != ?`,
+        )
+        .run(t, `superseded by ${row.id}`, app, row.id);
+      this.db.prepare(`UPDATE deployments SET status = 'running', started_at = ? WHERE id = ?`).run(t, row.id);
+      return this.get(row.id);
+    });
+  }
+
+  update(
+    id: string,
+    fields: Partial<Pick<Deployment, "status" | "error" | "previousSha" | "rebuilt" | "finishedAt">>,
+  ): void {
+    const cols: string[] = [];
+    const values: unknown[] = [];
+    const map: Record<string, string> = {
+      status: "status",
+      error: "error",
+      previousSha: "previous_sha",
+      rebuilt: "rebuilt",
+      finishedAt: "finished_at",
+    };
+    for (const [k, v] of Object.entries(fields)) {
+      cols.push(`${map[k]} = ?`);
+      values.push(k === "rebuilt" ? JSON.stringify(v) : v);
+    }
+    if (cols.length === 0) return;
+    this.db.prepare(`UPDATE deployments SET ${cols.join(", ")} WHERE id = ?`).run(...values, id);
+  }
+
+  finish(id: string, status: DeploymentStatus, error: string | null = null): void {
+    this.db
+      .prepare(`UPDATE deployments SET status = ?, error = ?, finished_at = ?, pgid = NULL WHERE id = ?`)
+      .run(status, error, now(), id);
+  }
+
+  /** Process group of the command a deployment is running now, so a restart can stop an orphan. */
+  setPgid(id: string, pgid: number | null): void {
+    this.db.prepare("UPDATE deployments SET pgid = ? WHERE id = ?").run(pgid, id);
+  }
+
+  running(): (Deployment & { pgid: number | null })[] {
+    const rows = this.db.prepare(`SELECT * FROM deployments WHERE status = 'running' ORDER BY seq`).all() as (Row & {
+      pgid: number | null;
+    })[];
+    return rows.map((r) => ({ ...toDeployment(r), pgid: r.pgid }));
+  }
+
+  lastSucceeded(app: string, excludeId?: string): Deployment | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT * FROM deployments WHERE app = ? AND status = 'succeeded' AND id != ? ORDER BY seq DESC LIMIT 1`,
+      )
+      .get(app, excludeId ?? "") as Row | undefined;
+    return row && toDeployment(row);
+  }
+
+  /** The newest deployment of an app that got as far as starting, other than `excludeId`. */
+  lastStarted(app: string, excludeId: string): Deployment | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT * FROM deployments WHERE app = ? AND id != ? AND started_at IS NOT NULL ORDER BY seq DESC LIMIT 1`,
+      )
+      .get(app, excludeId) as Row | undefined;
+    return row && toDeployment(row);
+  }
+
+  /** Distinct commits of the newest succeeded deployments, newest first. */
+  succeededShas(app: string, limit: number): string[] {
+    const rows = this.db
+      .prepare(
+        `SELECT sha, MAX(seq) AS s FROM deployments WHERE app = ? AND status = 'succeeded'
+         GROUP BY sha ORDER BY s DESC LIMIT ?`,
+      )
+      .all(app, limit) as { sha: string }[];
+    return rows.map((r) => r.sha);
+  }
+
+  // --- deliveries ---
+
+  findDelivery(id: string): { id: string; deploymentId: string | null } | undefined {
+    const row = this.db.prepare("SELECT id, deployment_id FROM deliveries WHERE id = ?").get(id) as
+      | { id: string; deployment_id: string | null }
+      | undefined;
+    return row && { id: row.id, deploymentId: row.deployment_id };
+  }
+
+  recordDelivery(id: string, event: string, deploymentId: string | null): void {
+    this.db
+      .prepare("INSERT INTO deliveries (id, event, received_at, deployment_id) VALUES (?, ?, ?, ?)")
+      .run(id, event, now(), deploymentId);
+  }
+
+  // --- steps ---
+
+  startStep(deploymentId: string, name: string): void {
+    this.db
+      .prepare(`INSERT INTO steps (deployment_id, name, status, started_at) VALUES (?, ?, 'running', ?)`)
+      .run(deploymentId, name, now());
+  }
+
+  finishStep(deploymentId: string, name: string, status: Step["status"], durationMs: number, detail?: string): void {
+    this.db
+      .prepare(
+        `UPDATE steps SET status = ?, finished_at = ?, duration_ms = ?, detail = ?
+         WHERE rowid = (SELECT MAX(rowid) FROM steps WHERE deployment_id = ? AND name = ?)`,
+      )
+      .run(status, now(), durationMs, detail ?? null, deploymentId, name);
+  }
+
+  steps(deploymentId: string): Step[] {
+    const rows = this.db
+      .prepare(
+        `SELECT name, status, started_at, finished_at, duration_ms, detail FROM steps WHERE deployment_id = ? ORDER BY rowid`,
+      )
+      .all(deploymentId) as {
+      name: string;
+      status: Step["status"];
+      started_at: string;
+      finished_at: string | null;
+      duration_ms: number | null;
+      detail: string | null;
+    }[];
+    return rows.map((r) => ({
+      name: r.name,
+      status: r.status,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      durationMs: r.duration_ms,
+      detail: r.detail,
+    }));
+  }
+
+  /** Keeps the newest `keep` deployments of an app; returns the ids removed so their logs can go too. */
+  prune(app: string, keep: number): string[] {
+    return this.transaction(() => {
+      const rows = this.db
+        .prepare(
+          `SELECT id FROM deployments WHERE app = ? AND status NOT IN ('queued','running')
+           ORDER BY seq DESC LIMIT -1 OFFSET ?`,
+        )
+        .all(app, keep) as { id: string }[];
+      const ids = rows.map((r) => r.id);
+      const delSteps = this.db.prepare("DELETE FROM steps WHERE deployment_id = ?");
+      const delDep = this.db.prepare("DELETE FROM deployments WHERE id = ?");
+      for (const id of ids) {
+        delSteps.run(id);
+        delDep.run(id);
+      }
+      return ids;
+    });
+  }
+}

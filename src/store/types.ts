@@ -1,0 +1,51 @@
+export const DEPLOYMENT_STATUSES = [
+  "queued",
+  "running",
+  "succeeded",
+  "failed",
+  "superseded",
+  "cancelled",
+  "interrupted",
+] as const;
+export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
+export const FINISHED: readonly DeploymentStatus[] = ["succeeded", "failed", "superseded", "cancelled"];
+
+export type Trigger = "push" | "manual" | "rollback" | "recovery";
+
+export interface Step {
+  name: string;
+  status: "running" | "succeeded" | "failed" | "skipped";
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  detail: string | null;
+}
+
+export interface Deployment {
+  id: string;
+  app: string;
+  status: DeploymentStatus;
+  trigger: Trigger;
+  actor: string | null;
+  sha: string;
+  ref: string | null;
+  branch: string | null;
+  previousSha: string | null;
+  deliveryId: string | null;
+  rebuilt: string[];
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  steps?: Step[];
+}
+
+export interface NewDeployment {
+  app: string;
+  trigger: Trigger;
+  actor?: string | undefined;
+  sha: string;
+  ref?: string | undefined;
+  branch?: string | undefined;
+  deliveryId?: string | undefined;
+}
