@@ -31,7 +31,9 @@ export class ApiClient {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
-      throw new Error(`cannot reach deployer at ${this.baseUrl} (${(err as Error).message}); is \`deployer serve\` running?`);
+      throw new Error(
+        `cannot reach deployer at ${this.baseUrl} (${(err as Error).message}); is \`deployer serve\` running?`,
+      );
     }
     const text = await res.text();
     if (!res.ok) {

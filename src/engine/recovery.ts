@@ -25,7 +25,11 @@ export function recoverInterrupted(config: Config, store: DeploymentStore, logge
     // A git process killed mid-write leaves its lock behind and blocks every later deploy.
     if (app) rmSync(join(app.path, ".git", "index.lock"), { force: true });
     const step = store.steps(d.id).at(-1)?.name;
-    store.finish(d.id, "interrupted", `interrupted: deployer stopped while this deployment was running${step ? ` (in ${step})` : ""}`);
+    store.finish(
+      d.id,
+      "interrupted",
+      `interrupted: deployer stopped while this deployment was running${step ? ` (in ${step})` : ""}`,
+    );
     logger.warn({ app: d.app, deployment: d.id }, `${d.app} ${d.id} was interrupted by a restart`);
   }
   const newestPerApp = new Map<string, Deployment>();

@@ -69,7 +69,14 @@ export async function requestRollback(
     if (!previous) throw new BadRequestError(`${app.name} has no earlier succeeded deployment to roll back to`);
     sha = previous;
   }
-  return enqueue(rt, { app: app.name, trigger: "rollback", actor: opts.actor, sha, ref: `refs/heads/${branch}`, branch });
+  return enqueue(rt, {
+    app: app.name,
+    trigger: "rollback",
+    actor: opts.actor,
+    sha,
+    ref: `refs/heads/${branch}`,
+    branch,
+  });
 }
 
 function enqueue(rt: Runtime, d: Parameters<Runtime["store"]["insert"]>[0]): Deployment {

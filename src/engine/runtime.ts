@@ -6,7 +6,7 @@ import type { ComposeCli } from "../runners/compose.js";
 import { openDb } from "../store/db.js";
 import { DeploymentStore } from "../store/deployments.js";
 import { LogStore } from "../store/logs.js";
-import { Queue } from "./queue.js";
+import { type Execute, Queue } from "./queue.js";
 import { recoverInterrupted } from "./recovery.js";
 
 /** The long-lived parts of a running deployer, wired once. */
@@ -20,12 +20,18 @@ export interface Runtime {
   close(graceMs?: number): Promise<void>;
 }
 
-export function createRuntime(config: Config, compose: ComposeCli, logger: Logger): Runtime {
+export interface RuntimeOptions {
+  /** Replaces the deploy pipeline; for tests of the HTTP layer that must not touch Docker. */
+  execute?: Execute;
+}
+
+export function createRuntime(config: Config, compose: ComposeCli, logger: Logger, opts: RuntimeOptions = {}): Runtime {
   const db = openDb(join(config.dataDir, "deployer.db"));
   const store = new DeploymentStore(db);
   const logs = new LogStore(join(config.dataDir, "logs"));
   const deps = { config, store, logs, compose, logger };
-  const queue = new Queue(store, config.concurrency, (d, signal) => runDeployment(deps, d, signal), logger);
+  const execute: Execute = opts.execute ?? ((d, signal) => runDeployment(deps, d, signal));
+  const queue = new Queue(store, config.concurrency, execute, logger);
   recoverInterrupted(config, store, logger);
   return {
     ...deps,

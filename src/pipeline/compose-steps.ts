@@ -3,8 +3,8 @@ import { StepFailed } from "../errors.js";
 import * as composeCli from "../runners/compose.js";
 import type { DeployContext } from "./context.js";
 import { runOptions } from "./context.js";
-import { gatherPlanInput } from "./plan-input.js";
 import { planRebuild } from "./plan.js";
+import { gatherPlanInput } from "./plan-input.js";
 
 function target(ctx: DeployContext) {
   if (!ctx.target) throw new Error("compose target not resolved; the plan step must run first");

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { ComposeTarget } from "../config/app-compose.js";
-import type { AppConfig, Config } from "../config/types.js";
 import type { Timeouts } from "../config/schema.js";
+import type { AppConfig, Config } from "../config/types.js";
 import type { ComposeCli, ComposeService } from "../runners/compose.js";
 import type { RunOptions } from "../runners/exec.js";
 import type { DeploymentStore } from "../store/deployments.js";

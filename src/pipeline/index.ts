@@ -19,7 +19,7 @@ import { short, sync } from "./sync.js";
 
 export interface PipelineStep {
   name: string;
-  run: (ctx: DeployContext) => Promise<string | undefined | void>;
+  run: (ctx: DeployContext) => Promise<string | undefined>;
 }
 
 /** After a successful deploy: the trigger file goes, images get their commit tag, old tags go. */

@@ -1,5 +1,5 @@
-import { posix } from "node:path";
 import { createRequire } from "node:module";
+import { posix } from "node:path";
 import type DockerIgnore from "@balena/dockerignore";
 import picomatch from "picomatch";
 
@@ -59,7 +59,8 @@ export function planRebuild(input: PlanInput): PlannedRebuild[] {
         // .dockerignore shapes the context itself, even where it lists itself.
         return rel === ".dockerignore" || !ig.ignores(rel);
       });
-      if (hits.length > 0) reasons.push(`changed in build context: ${hits.slice(0, 3).join(", ")}${hits.length > 3 ? ", …" : ""}`);
+      if (hits.length > 0)
+        reasons.push(`changed in build context: ${hits.slice(0, 3).join(", ")}${hits.length > 3 ? ", …" : ""}`);
     }
     if (reasons.length > 0) out.push({ service: svc.name, reasons });
   }

@@ -73,8 +73,7 @@ export async function services(cli: ComposeCli, target: ComposeTarget, opts: Run
         : typeof rawBuild === "string"
           ? { context: rawBuild, dockerfile: "Dockerfile" }
           : { context: rawBuild.context ?? ".", dockerfile: rawBuild.dockerfile ?? "Dockerfile" };
-    const image =
-      typeof svc.image === "string" ? svc.image : build ? defaultImageName(cli, target.project, name) : "";
+    const image = typeof svc.image === "string" ? svc.image : build ? defaultImageName(cli, target.project, name) : "";
     return { name, image, build };
   });
 }

@@ -155,9 +155,7 @@ export class DeploymentStore {
 
   lastSucceeded(app: string, excludeId?: string): Deployment | undefined {
     const row = this.db
-      .prepare(
-        `SELECT * FROM deployments WHERE app = ? AND status = 'succeeded' AND id != ? ORDER BY seq DESC LIMIT 1`,
-      )
+      .prepare(`SELECT * FROM deployments WHERE app = ? AND status = 'succeeded' AND id != ? ORDER BY seq DESC LIMIT 1`)
       .get(app, excludeId ?? "") as Row | undefined;
     return row && toDeployment(row);
   }

@@ -19,9 +19,11 @@ export async function findProblems(cmd: Command): Promise<{ problems: string[]; 
     throw err;
   }
   const problems: string[] = [];
-  const gitOk = (await run("git", ["--version"], { step: "check", timeoutMs: 10_000 }).catch(() => undefined))?.exitCode === 0;
+  const gitOk =
+    (await run("git", ["--version"], { step: "check", timeoutMs: 10_000 }).catch(() => undefined))?.exitCode === 0;
   if (!gitOk) problems.push("git: not found on PATH");
-  if (!(await dockerAvailable())) problems.push("docker: no Docker engine answers `docker info` (is dockerd running, and may this user use it?)");
+  if (!(await dockerAvailable()))
+    problems.push("docker: no Docker engine answers `docker info` (is dockerd running, and may this user use it?)");
   const compose = await detectCompose(config.compose);
   if (!compose) problems.push("compose: neither `docker compose` (v2) nor `docker-compose` (v1) works");
   if (!config.secret) problems.push(`${config.file}: secret: no webhook secret (set GITHUB_WEBHOOK_SECRET)`);
@@ -30,7 +32,8 @@ export async function findProblems(cmd: Command): Promise<{ problems: string[]; 
     const opts = { cwd: app.path, step: "check", timeoutMs: 30_000 };
     const { files } = composeTarget(app);
     for (const f of files) {
-      if (!existsSync(resolve(app.path, f))) problems.push(`apps.${app.name}: compose file ${f} not found in ${app.path}`);
+      if (!existsSync(resolve(app.path, f)))
+        problems.push(`apps.${app.name}: compose file ${f} not found in ${app.path}`);
     }
     const branch = app.branch ?? (await git.currentBranch(opts));
     if (!branch) problems.push(`apps.${app.name}.branch: not set and the checkout is not on a branch`);

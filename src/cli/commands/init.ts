@@ -45,7 +45,9 @@ export function initCommand(program: Command): void {
         const secret = randomBytes(32).toString("hex");
         const token = randomBytes(24).toString("hex");
         writeFileSync(".env", `GITHUB_WEBHOOK_SECRET=${secret}\nDEPLOYER_API_TOKEN=${token}\n`, { mode: 0o600 });
-        console.log("wrote .env with a new webhook secret and API token: paste GITHUB_WEBHOOK_SECRET into GitHub's webhook settings");
+        console.log(
+          "wrote .env with a new webhook secret and API token: paste GITHUB_WEBHOOK_SECRET into GitHub's webhook settings",
+        );
       }
     });
 }

@@ -22,7 +22,8 @@ export function serveCommand(program: Command): void {
         }
         const logger = createLogger({ file: config.logFile });
         const compose = await detectCompose(config.compose);
-        if (!compose) throw new Error("Docker Compose not found: install `docker compose` (v2) or `docker-compose` (v1)");
+        if (!compose)
+          throw new Error("Docker Compose not found: install `docker compose` (v2) or `docker-compose` (v1)");
         const runtime = createRuntime(config, compose, logger);
         const app = await buildServer(runtime, { allowUnsigned: opts.allowUnsigned ?? false });
         const host = opts.host ?? config.server.host;

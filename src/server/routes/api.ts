@@ -44,7 +44,13 @@ export async function apiRoutes(app: FastifyInstance, { runtime, maxAuthFailures
 
   app.get(
     "/api/apps",
-    { schema: { summary: "Apps with their deployed commit and health", security, response: { 200: { type: "array", items: appSummarySchema } } } },
+    {
+      schema: {
+        summary: "Apps with their deployed commit and health",
+        security,
+        response: { 200: { type: "array", items: appSummarySchema } },
+      },
+    },
     async () =>
       Object.values(config.apps).map((a) => {
         const [last] = store.list({ app: a.name, limit: 1 });
@@ -79,7 +85,14 @@ export async function apiRoutes(app: FastifyInstance, { runtime, maxAuthFailures
 
   app.get<{ Params: { id: string } }>(
     "/api/deployments/:id",
-    { schema: { summary: "One deployment with its steps", security, params: idParams, response: { 200: deploymentSchema, ...errors } } },
+    {
+      schema: {
+        summary: "One deployment with its steps",
+        security,
+        params: idParams,
+        response: { 200: deploymentSchema, ...errors },
+      },
+    },
     async (req) => getDeployment(req.params.id),
   );
 

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { intake } from "../../engine/intake.js";
 import type { Runtime } from "../../engine/runtime.js";
-import { normalizeGitHub, parseGitHubBody, verifyGitHubSignature } from "../../forges/github.js";
 import { SignatureError } from "../../errors.js";
+import { normalizeGitHub, parseGitHubBody, verifyGitHubSignature } from "../../forges/github.js";
 import { errorSchema, webhookResponseSchema } from "../schemas.js";
 
 export const WEBHOOK_BODY_LIMIT = 25 * 1024 * 1024;

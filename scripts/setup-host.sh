@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Makes this host ready to run deployer and its tests: git, a Docker engine, Compose, and
+# busybox-static (the test and example apps are FROM scratch images with a static busybox).
+# Installs missing Debian packages with apt-get (needs root) and starts dockerd if no engine answers.
+# Quick and silent when everything is already there.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+
+need=()
+command -v git >/dev/null || need+=(git)
+command -v dockerd >/dev/null || need+=(docker.io)
+command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 || need+=(docker-compose)
+[ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q static || need+=(busybox-static)
+command -v file >/dev/null || need+=(file)
+if [ "${DEPLOYER_SETUP_BROWSER:-}" = 1 ] && ! command -v chromium >/dev/null; then need+=(chromium); fi
+
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup-host: missing Debian packages: ${need[*]}; run as root: sudo $0" >&2
+    exit 1
+  fi
+  echo "setup-host: installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if ! docker info >/dev/null 2>&1; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup-host: no Docker engine answers; start it (sudo systemctl start docker) or run: sudo $0" >&2
+    exit 1
+  fi
+  bash "$here/start-docker.sh"
+fi
