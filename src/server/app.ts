@@ -1,6 +1,6 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Runtime } from "../engine/runtime.js";
 import { errorHandler } from "./error-handler.js";
 import { apiRoutes } from "./routes/api.js";
@@ -16,8 +16,10 @@ export interface ServerOptions {
 export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: runtime.logger as FastifyBaseLogger,
-    // Healthz and API polls would drown the log; requests that matter log their own line.
-    disableRequestLogging: true,
+    // Liveness probes and the docs UI would drown the log; webhook and API calls stay as an audit trail.
+    logController: new LogController({
+      disableRequestLogging: (req) => req.url === "/healthz" || req.url.startsWith("/docs"),
+    }),
     trustProxy: false,
   });
   app.setErrorHandler(errorHandler);

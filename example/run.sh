@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs deployer on a bundled example app you can deploy to at once:
+#   example/.work/origin.git  the app's "GitHub" (a bare repo); its post-receive hook sends
+#                             a signed push webhook to deployer, as GitHub would
+#   example/.work/dev         your clone: edit, commit, git push
+#   example/.work/checkout    the checkout deployer deploys (config `path`)
+# The app is served on http://127.0.0.1:8080, deployer on http://127.0.0.1:8000 (/docs for the API).
+# Needs git, Docker and Compose; scripts/setup-host.sh installs them (as root) when missing.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work="$root/example/.work"
+cli="$root/dist/cli/index.js"
+
+bash "$root/scripts/setup-host.sh"
+[ -f "$cli" ] || (cd "$root" && npx tsc -p tsconfig.build.json)
+
+if [ ! -d "$work/origin.git" ]; then
+  mkdir -p "$work"
+  git init -q --bare -b main "$work/origin.git"
+  git clone -q "$work/origin.git" "$work/dev" 2>/dev/null
+  cp -r "$root/example/app/." "$work/dev/"
+  cp /bin/busybox "$work/dev/busybox"
+  sed -i '/^busybox$/d' "$work/dev/.gitignore"
+  (cd "$work/dev" && git checkout -q -b main && git add -A &&
+    git -c user.name=example -c user.email=example@localhost commit -q -m "example app" && git push -q -u origin main)
+  git clone -q "$work/origin.git" "$work/checkout"
+  secret=$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')
+  token=$(node -e 'console.log(require("crypto").randomBytes(24).toString("hex"))')
+  printf 'GITHUB_WEBHOOK_SECRET=%s\nDEPLOYER_API_TOKEN=%s\n' "$secret" "$token" > "$work/.env"
+  cat > "$work/deployer.yml" <<YML
+server: { host: 127.0.0.1, port: 8000 }
+dataDir: ./data
+logFile: ./webhook_server.log
+secret: \${GITHUB_WEBHOOK_SECRET}
+apiToken: \${DEPLOYER_API_TOKEN}
+apps:
+  example:
+    repo: local/example
+    path: ./checkout
+    branch: main
+    healthcheck: { url: "http://127.0.0.1:8080/version.txt", expect: 200, timeout: 30 }
+YML
+  # What GitHub does on a push, done by the bare repo: a signed push webhook to deployer.
+  cat > "$work/origin.git/hooks/post-receive" <<HOOK
+#!/bin/sh
+# Hooks run with GIT_DIR pointing at this bare repo; deployer's git must not inherit it.
+unset GIT_DIR GIT_QUARANTINE_PATH GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES
+cd "$work" && node "$cli" send-test example --config "$work/deployer.yml"
+HOOK
+  chmod +x "$work/origin.git/hooks/post-receive"
+fi
+
+cat <<MSG
+deployer example
+  app:        http://127.0.0.1:8080/        (first deploy starts now)
+  deployer:   http://127.0.0.1:8000/docs    (API token in example/.work/.env)
+  try:        cd example/.work/dev && echo v2 > site/version.txt && git commit -qam v2 && git push
+  CLI:        cd example/.work && set -a && . ./.env && set +a && node $cli status
+MSG
+cd "$work"
+# Deploy what is on origin now, once the server answers.
+( for _ in $(seq 1 50); do sleep 0.2; node "$cli" send-test example >/dev/null 2>&1 && break; done ) &
+exec node "$cli" serve --config "$work/deployer.yml"

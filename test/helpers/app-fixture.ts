@@ -1,0 +1,159 @@
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+
+/** A free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync("git", args, {
+    cwd,
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: "Test",
+      GIT_AUTHOR_EMAIL: "test@example.com",
+      GIT_COMMITTER_NAME: "Test",
+      GIT_COMMITTER_EMAIL: "test@example.com",
+    },
+  }).trim();
+
+export const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
+
+export interface AppFixture {
+  name: string;
+  /** owner/name the webhook payloads use. */
+  fullName: string;
+  root: string;
+  /** The bare repository: the app's origin. */
+  bare: string;
+  /** A clone the test commits and pushes from (the developer's machine). */
+  work: string;
+  /** The app's checkout that deployer deploys (config `path`). */
+  checkout: string;
+  port: number;
+  project: string;
+  /** Writes files in the work clone, commits and pushes; returns the new commit id. */
+  push(files: Record<string, string | null>, message?: string): string;
+  /** Writes and commits in the work clone without pushing. */
+  commit(files: Record<string, string | null>, message?: string): string;
+  /** Force-pushes the work clone's branch to `sha` (after a local reset). */
+  forcePush(sha: string): void;
+  git(cwd: string, ...args: string[]): string;
+  head(): string;
+  /** What the app serves now, or undefined if nothing answers. */
+  served(path?: string): Promise<string | undefined>;
+  /** Container id of the web service. */
+  containerId(): string;
+  destroy(): void;
+}
+
+/**
+ * A real app: a bare repo as origin, a work clone, and a deploy checkout, holding a
+ * FROM-scratch image that runs busybox httpd and serves version.txt on `port`.
+ */
+export async function createAppFixture(name: string, opts: { dockerfileExtra?: string } = {}): Promise<AppFixture> {
+  const root = mkdtempSync(join(tmpdir(), `deployer-e2e-${name}-`));
+  const bare = join(root, "origin.git");
+  const work = join(root, "work");
+  const checkout = join(root, "checkout");
+  const port = await freePort();
+  const project = name.toLowerCase();
+
+  git(root, "init", "-q", "--bare", "-b", "main", bare);
+  git(root, "clone", "-q", bare, work);
+  git(work, "checkout", "-q", "-b", "main");
+
+  const write = (files: Record<string, string | null>) => {
+    for (const [path, content] of Object.entries(files)) {
+      const abs = join(work, path);
+      if (content === null) rmSync(abs, { force: true });
+      else {
+        mkdirSync(dirname(abs), { recursive: true });
+        writeFileSync(abs, content);
+      }
+    }
+  };
+  const commit = (files: Record<string, string | null>, message = "change") => {
+    write(files);
+    git(work, "add", "-A");
+    git(work, "commit", "-q", "--allow-empty", "-m", message);
+    return git(work, "rev-parse", "HEAD");
+  };
+
+  mkdirSync(join(work, "web"), { recursive: true });
+  copyFileSync("/bin/busybox", join(work, "web", "busybox"));
+  commit(
+    {
+      "web/Dockerfile": dockerfile(opts.dockerfileExtra),
+      "web/version.txt": "v1\n",
+      "web/.dockerignore": "notes.md\n",
+      "docker-compose.prod.yml": `services:\n  web:\n    build: ./web\n    ports: ["127.0.0.1:${port}:8080"]\n`,
+      "README.md": "# test app\n",
+      ".gitignore": ".env\ndata/\n",
+    },
+    "initial",
+  );
+  git(work, "push", "-q", "-u", "origin", "main");
+  git(root, "clone", "-q", bare, checkout);
+
+  return {
+    name,
+    fullName: `acme/${name}`,
+    root,
+    bare,
+    work,
+    checkout,
+    port,
+    project,
+    commit,
+    push(files, message) {
+      const sha = commit(files, message);
+      git(work, "push", "-q", "origin", "main");
+      return sha;
+    },
+    forcePush(sha) {
+      git(work, "reset", "-q", "--hard", sha);
+      git(work, "push", "-q", "--force", "origin", "main");
+    },
+    git,
+    head: () => git(work, "rev-parse", "HEAD"),
+    async served(path = "/version.txt") {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(2000) });
+        return res.ok ? (await res.text()).trim() : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    containerId: () => docker("ps", "-q", "--no-trunc", "--filter", `label=com.docker.compose.project=${project}`),
+    destroy() {
+      try {
+        execFileSync("docker-compose", ["-f", "docker-compose.prod.yml", "-p", project, "down", "--rmi", "all", "-v"], {
+          cwd: checkout,
+          stdio: "ignore",
+        });
+      } catch {}
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export function dockerfile(extra = ""): string {
+  return `FROM scratch
+COPY busybox /bin/busybox
+${extra}COPY version.txt /www/version.txt
+ENTRYPOINT ["/bin/busybox"]
+CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]
+`;
+}

@@ -1,0 +1,111 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { stringify } from "yaml";
+import type { Deployment } from "../../src/store/types.js";
+import { freePort } from "./app-fixture.js";
+import { sendWebhook } from "./github.js";
+
+export const CLI = resolve(import.meta.dirname, "../../dist/cli/index.js");
+export const SECRET = "e2e-secret";
+export const TOKEN = "e2e-token";
+
+export interface RunningServer {
+  url: string;
+  dir: string;
+  configFile: string;
+  proc: ChildProcess;
+  output(): string;
+  push(payload: unknown): Promise<{ status: number; body: Record<string, any> }>;
+  api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  deployment(id: string): Promise<Deployment>;
+  /** Polls until the deployment leaves queued/running. */
+  waitFor(id: string, timeoutMs?: number): Promise<Deployment>;
+  waitUntil(pred: (d: Deployment) => boolean, id: string, timeoutMs?: number): Promise<Deployment>;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts the same server again on the same data (after a crash). */
+  restart(): Promise<RunningServer>;
+}
+
+/** Runs the real CLI (`deployer serve`) as a child process with a config written from `config`. */
+export async function startServer(dir: string, config: Record<string, unknown>, port?: number): Promise<RunningServer> {
+  mkdirSync(dir, { recursive: true });
+  const configFile = join(dir, "deployer.yml");
+  const listen = port ?? (await freePort());
+  writeFileSync(
+    configFile,
+    stringify({
+      server: { host: "127.0.0.1", port: listen },
+      dataDir: "./data",
+      logFile: "./deployer.log",
+      secret: SECRET,
+      apiToken: TOKEN,
+      ...config,
+    }),
+  );
+  const proc = spawn(process.execPath, [CLI, "serve", "--config", configFile], {
+    cwd: dir,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, GITHUB_WEBHOOK_SECRET: "", DEPLOYER_API_TOKEN: "" },
+  });
+  let out = "";
+  proc.stdout?.on("data", (c) => (out += c));
+  proc.stderr?.on("data", (c) => (out += c));
+  const url = `http://127.0.0.1:${listen}`;
+
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(url + path, {
+      method,
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        ...(body !== undefined ? { "content-type": "application/json" } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: any = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {}
+    return { status: res.status, body: parsed };
+  };
+
+  for (let i = 0; ; i++) {
+    if (proc.exitCode !== null) throw new Error(`server exited ${proc.exitCode}:\n${out}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {}
+    if (i > 200) throw new Error(`server did not start:\n${out}`);
+    await sleep(50);
+  }
+
+  const server: RunningServer = {
+    url,
+    dir,
+    configFile,
+    proc,
+    output: () => out,
+    push: (payload) => sendWebhook(url, "push", payload, SECRET),
+    api,
+    deployment: async (id) => (await api("GET", `/api/deployments/${id}`)).body,
+    waitUntil: async (pred, id, timeoutMs = 90_000) => {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const d = await server.deployment(id);
+        if (pred(d)) return d;
+        if (Date.now() > until) throw new Error(`deployment ${id} stuck: ${JSON.stringify(d)}\n${out.slice(-3000)}`);
+        await sleep(200);
+      }
+    },
+    waitFor: (id, timeoutMs) => server.waitUntil((d) => !["queued", "running"].includes(d.status), id, timeoutMs),
+    async stop(signal = "SIGTERM") {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise((r) => proc.once("exit", r));
+      proc.kill(signal);
+      await exited;
+    },
+    restart: () => startServer(dir, config, listen),
+  };
+  return server;
+}
