@@ -3,11 +3,11 @@ import { z } from "zod";
 // Seconds; defaults follow what builds and health checks need in practice.
 export const timeoutsSchema = z
   .object({
-    git: z.number().positive().default(120),
-    build: z.number().positive().default(1800),
-    up: z.number().positive().default(600),
-    health: z.number().positive().default(120),
-    hooks: z.number().positive().default(600),
+    git: z.coerce.number().positive().default(120),
+    build: z.coerce.number().positive().default(1800),
+    up: z.coerce.number().positive().default(600),
+    health: z.coerce.number().positive().default(120),
+    hooks: z.coerce.number().positive().default(600),
   })
   .strict();
 
@@ -28,8 +28,8 @@ export const appSchema = z
     healthcheck: z
       .object({
         url: z.url(),
-        expect: z.number().int().min(100).max(599).default(200),
-        timeout: z.number().positive().default(60),
+        expect: z.coerce.number().int().min(100).max(599).default(200),
+        timeout: z.coerce.number().positive().default(60),
       })
       .strict()
       .optional(),
@@ -48,7 +48,7 @@ export const configSchema = z
     server: z
       .object({
         host: z.string().min(1).default("0.0.0.0"),
-        port: z.number().int().min(0).max(65535).default(8000),
+        port: z.coerce.number().int().min(0).max(65535).default(8000),
       })
       .strict()
       .default({ host: "0.0.0.0", port: 8000 }),
@@ -59,9 +59,9 @@ export const configSchema = z
     secret: z.string().min(1).optional(),
     apiToken: z.string().min(1).optional(),
     ignore: z.array(z.string()).default(["deployer"]),
-    concurrency: z.number().int().min(1).max(64).default(2),
-    history: z.number().int().min(1).default(200),
-    keepImages: z.number().int().min(1).default(5),
+    concurrency: z.coerce.number().int().min(1).max(64).default(2),
+    history: z.coerce.number().int().min(1).default(200),
+    keepImages: z.coerce.number().int().min(1).default(5),
     compose: z.enum(["auto", "v1", "v2"]).default("auto"),
     apps: z.record(z.string().regex(/^[A-Za-z0-9][\w.-]*$/, "app names use letters, digits, . _ -"), appSchema),
   })

@@ -12,7 +12,7 @@ export const REBUILD_TRIGGER = "REBUILD_TRIGGER";
 /** Repo-relative posix path, or undefined when `abs` is outside the checkout. */
 function inRepo(root: string, abs: string): string | undefined {
   const rel = relative(root, abs);
-  if (rel.startsWith("..") || isAbsolute(rel)) return undefined;
+  if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
   return rel.split(sep).join("/");
 }
 

@@ -41,7 +41,10 @@ const inside = (dir: string, file: string) => dir === "" || file.startsWith(`${d
  */
 export function planRebuild(input: PlanInput): PlannedRebuild[] {
   // Patterns without a slash match a file's name anywhere (like .gitignore), so "Dockerfile*" catches app/Dockerfile.
-  const matches = picomatch(input.rebuildOn, { basename: true, dot: true });
+  const matches = picomatch(
+    input.rebuildOn.map((p) => (p.includes("/") ? p : `**/${p}`)),
+    { dot: true },
+  );
   const forced = input.changed.filter((f) => matches(f));
   const out: PlannedRebuild[] = [];
   for (const svc of input.services) {

@@ -30,6 +30,14 @@ const git = (cwd: string, ...args: string[]) =>
 
 export const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
 
+/** A RUN step that takes `seconds` (busybox has no shell path in a scratch image: exec form). */
+export const slowStep = (seconds: number) => `RUN ["/bin/busybox", "sleep", "${seconds}"]\n`;
+
+/** Compose file of the test app; `extra` is YAML appended under services. */
+export function composeFile(port: number, web = "", extra = ""): string {
+  return `services:\n  web:\n    build: ./web\n    ports: ["127.0.0.1:${port}:8080"]\n${web}${extra}`;
+}
+
 export interface AppFixture {
   name: string;
   /** owner/name the webhook payloads use. */
@@ -98,7 +106,7 @@ export async function createAppFixture(name: string, opts: { dockerfileExtra?: s
       "web/Dockerfile": dockerfile(opts.dockerfileExtra),
       "web/version.txt": "v1\n",
       "web/.dockerignore": "notes.md\n",
-      "docker-compose.prod.yml": `services:\n  web:\n    build: ./web\n    ports: ["127.0.0.1:${port}:8080"]\n`,
+      "docker-compose.prod.yml": composeFile(port),
       "README.md": "# test app\n",
       ".gitignore": ".env\ndata/\n",
     },
@@ -149,11 +157,12 @@ export async function createAppFixture(name: string, opts: { dockerfileExtra?: s
   };
 }
 
-export function dockerfile(extra = ""): string {
+/** The test app's Dockerfile; `extra` goes before the version is copied, `after` after it (re-run on every version). */
+export function dockerfile(extra = "", after = ""): string {
   return `FROM scratch
 COPY busybox /bin/busybox
 ${extra}COPY version.txt /www/version.txt
-ENTRYPOINT ["/bin/busybox"]
+${after}ENTRYPOINT ["/bin/busybox"]
 CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]
 `;
 }

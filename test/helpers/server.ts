@@ -23,6 +23,10 @@ export interface RunningServer {
   /** Polls until the deployment leaves queued/running. */
   waitFor(id: string, timeoutMs?: number): Promise<Deployment>;
   waitUntil(pred: (d: Deployment) => boolean, id: string, timeoutMs?: number): Promise<Deployment>;
+  /** Polls until the deployment is running the named step. */
+  waitForStep(id: string, step: string, timeoutMs?: number): Promise<Deployment>;
+  /** Runs the CLI against this server; resolves with its exit code and output. */
+  cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Starts the same server again on the same data (after a crash). */
   restart(): Promise<RunningServer>;
@@ -99,6 +103,21 @@ export async function startServer(dir: string, config: Record<string, unknown>, 
       }
     },
     waitFor: (id, timeoutMs) => server.waitUntil((d) => !["queued", "running"].includes(d.status), id, timeoutMs),
+    waitForStep: (id, step, timeoutMs) =>
+      server.waitUntil((d) => d.steps?.some((s) => s.name === step && s.status === "running") ?? false, id, timeoutMs),
+    cli: (...args) =>
+      new Promise((resolveCli) => {
+        const child = spawn(process.execPath, [CLI, ...args, "--url", url], {
+          cwd: dir,
+          stdio: ["ignore", "pipe", "pipe"],
+          env: { ...process.env, DEPLOYER_API_TOKEN: TOKEN },
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (c) => (stdout += c));
+        child.stderr.on("data", (c) => (stderr += c));
+        child.on("exit", (code) => resolveCli({ code: code ?? -1, stdout, stderr }));
+      }),
     async stop(signal = "SIGTERM") {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
       const exited = new Promise((r) => proc.once("exit", r));

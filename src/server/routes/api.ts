@@ -23,14 +23,15 @@ export async function apiRoutes(app: FastifyInstance, { runtime, maxAuthFailures
 
   // Only requests without a valid token count: a client with the token is never limited.
   await app.register(rateLimit, {
+    global: false,
     max: maxAuthFailures,
     timeWindow: 60_000,
     allowList: (req) => hasValidToken(req, config.apiToken),
-    errorResponseBuilder: (_req, ctx) => ({
-      statusCode: 429,
-      error: `too many failed authentications; retry in ${ctx.after}`,
-    }),
+    errorResponseBuilder: (_req, ctx) =>
+      Object.assign(new Error(`too many failed authentications; retry in ${ctx.after}`), { statusCode: 429 }),
   });
+  // The limiter must run before the token check, or a failed check would never be counted.
+  app.addHook("onRequest", app.rateLimit());
   app.addHook("onRequest", async (req) => {
     if (!config.apiToken) throw new UnauthorizedError("the API is disabled: set apiToken (DEPLOYER_API_TOKEN)");
     if (!hasValidToken(req, config.apiToken)) throw new UnauthorizedError("missing or invalid Bearer token");
@@ -96,7 +97,7 @@ export async function apiRoutes(app: FastifyInstance, { runtime, maxAuthFailures
     async (req) => getDeployment(req.params.id),
   );
 
-  app.get<{ Params: { id: string }; Querystring: { follow?: boolean } }>(
+  app.get<{ Params: { id: string }; Querystring: { follow?: string } }>(
     "/api/deployments/:id/log",
     {
       schema: {
@@ -104,13 +105,14 @@ export async function apiRoutes(app: FastifyInstance, { runtime, maxAuthFailures
         description: "text/plain; with follow=1, Server-Sent Events (one `data:` per line) until the deployment ends.",
         security,
         params: idParams,
-        querystring: { type: "object", properties: { follow: { type: "boolean", default: false } } },
+        querystring: { type: "object", properties: { follow: { type: "string", description: "1 or true to stream" } } },
         produces: ["text/plain", "text/event-stream"],
       },
     },
     async (req, reply) => {
       const d = getDeployment(req.params.id);
-      if (!req.query.follow) return reply.type("text/plain; charset=utf-8").send(logs.read(d.id));
+      if (!/^(1|true|yes)$/i.test(req.query.follow ?? ""))
+        return reply.type("text/plain; charset=utf-8").send(logs.read(d.id));
 
       reply.hijack();
       const res = reply.raw;

@@ -1,0 +1,80 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AppFixture, createAppFixture, dockerfile, slowStep } from "../helpers/app-fixture.js";
+import { pushPayload } from "../helpers/github.js";
+import { type RunningServer, startServer } from "../helpers/server.js";
+
+// Timeouts and health checks with automatic rollback, against the real engine.
+describe("timeouts and health checks (e2e)", () => {
+  let app: AppFixture;
+  let server: RunningServer;
+
+  const push = async (files: Record<string, string | null>) => {
+    const sha = app.push(files);
+    const res = await server.push(pushPayload({ fullName: app.fullName, after: sha }));
+    expect(res.status).toBe(202);
+    return { sha, id: res.body.id as string };
+  };
+
+  beforeAll(async () => {
+    app = await createAppFixture("guarded");
+    server = await startServer(join(app.root, "deployer"), {
+      apps: {
+        guarded: {
+          repo: app.fullName,
+          path: app.checkout,
+          branch: "main",
+          project: app.project,
+          timeouts: { build: 6 },
+          healthcheck: { url: `http://127.0.0.1:${app.port}/health.txt`, expect: 200, timeout: 4 },
+        },
+      },
+    });
+    const { id } = await push({ "web/version.txt": "good\n", "web/Dockerfile": withHealth(dockerfile()) });
+    const d = await server.waitFor(id);
+    expect(d.status, d.error ?? "").toBe("succeeded");
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    app?.destroy();
+  });
+
+  it("kills a hanging build at its timeout, and the next push deploys", async () => {
+    const t0 = Date.now();
+    const { id } = await push({
+      "web/Dockerfile": withHealth(dockerfile("", slowStep(600))),
+      "web/version.txt": "hang\n",
+    });
+    const d = await server.waitFor(id, 60_000);
+    expect(d.status).toBe("failed");
+    expect(d.error).toContain("timed out after 6 s in build");
+    expect(Date.now() - t0).toBeLessThan(40_000);
+    expect(await app.served()).toBe("good");
+
+    const next = await push({ "web/Dockerfile": withHealth(dockerfile()), "web/version.txt": "next\n" });
+    const n = await server.waitFor(next.id);
+    expect(n.status, n.error ?? "").toBe("succeeded");
+    expect(await app.served()).toBe("next");
+  });
+
+  it("rolls back automatically when the new version fails its health check", async () => {
+    const good = app.head();
+    const { id } = await push({ "web/Dockerfile": dockerfile(), "web/version.txt": "broken\n" });
+    const d = await server.waitFor(id, 90_000);
+    expect(d.status).toBe("failed");
+    expect(d.error).toMatch(/^health check failed: .*; rolled back to [0-9a-f]{40}$/);
+    expect(d.error).toContain(`rolled back to ${good}`);
+    expect(await app.served()).toBe("next");
+    expect(await app.served("/health.txt")).toBe("next");
+    expect(app.git(app.checkout, "rev-parse", "HEAD")).toBe(good);
+  });
+});
+
+/** Adds /www/health.txt to the image, which the app's health check asks for. */
+function withHealth(df: string): string {
+  return df.replace(
+    "COPY version.txt /www/version.txt\n",
+    "COPY version.txt /www/version.txt\nCOPY version.txt /www/health.txt\n",
+  );
+}

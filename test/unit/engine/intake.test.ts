@@ -1,0 +1,207 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseConfig } from "../../../src/config/load.js";
+import type { Config } from "../../../src/config/types.js";
+import { intake, matchPush } from "../../../src/engine/intake.js";
+import type { ForgeEvent, PushEvent } from "../../../src/forges/types.js";
+import { type Db, openDb } from "../../../src/store/db.js";
+import { DeploymentStore } from "../../../src/store/deployments.js";
+
+const SHA = "c".repeat(40);
+
+function config(yaml: string): Config {
+  return parseConfig(yaml, "/cfg/deployer.yml", { env: {}, checkPaths: false });
+}
+
+const base = config(`
+apps:
+  shop:
+    repo: acme/shop
+    path: /srv/shop
+    branch: main
+  blog:
+    path: /srv/blog
+  staging:
+    repo: acme/shop
+    path: /srv/shop-staging
+    branch: develop
+`);
+
+function push(overrides: Partial<PushEvent> = {}): PushEvent {
+  return {
+    forge: "github",
+    deliveryId: "d-1",
+    repoFullName: "acme/shop",
+    repoName: "shop",
+    defaultBranch: "main",
+    ref: "refs/heads/main",
+    before: "b".repeat(40),
+    after: SHA,
+    deleted: false,
+    pusher: "alice",
+    headCommitMessage: "msg",
+    ...overrides,
+  };
+}
+
+const reasonOf = (m: ReturnType<typeof matchPush>) => ("reason" in m ? m.reason : undefined);
+const appOf = (m: ReturnType<typeof matchPush>) => ("app" in m ? m.app.name : undefined);
+
+describe("matchPush", () => {
+  it("matches an app by repository.full_name and its configured branch", () => {
+    const m = matchPush(base, push());
+    expect(appOf(m)).toBe("shop");
+    expect("branch" in m && m.branch).toBe("main");
+  });
+
+  it("matches full_name case-insensitively", () => {
+    expect(appOf(matchPush(base, push({ repoFullName: "Acme/Shop" })))).toBe("shop");
+  });
+
+  it("picks the app of the same repo whose branch was pushed", () => {
+    expect(appOf(matchPush(base, push({ ref: "refs/heads/develop" })))).toBe("staging");
+  });
+
+  it("matches by repository.name when the app has no repo", () => {
+    const m = matchPush(
+      base,
+      push({ repoFullName: "someone/blog", repoName: "blog", defaultBranch: "master", ref: "refs/heads/master" }),
+    );
+    expect(appOf(m)).toBe("blog");
+  });
+
+  it("does not match an app with `repo` by name alone", () => {
+    const m = matchPush(base, push({ repoFullName: "other/shop", repoName: "shop" }));
+    expect(reasonOf(m)).toMatch(/no app is configured for repository other\/shop/);
+  });
+
+  it("ignores an unknown repository", () => {
+    expect(reasonOf(matchPush(base, push({ repoFullName: "acme/unknown", repoName: "unknown" })))).toMatch(
+      /no app is configured for repository acme\/unknown/,
+    );
+  });
+
+  it("ignores the deployer's own repo by default, by name or full name", () => {
+    const c = config(`apps:\n  deployer: { path: /srv/d }\n`);
+    const m = matchPush(c, push({ repoFullName: "me/deployer", repoName: "deployer" }));
+    expect(reasonOf(m)).toMatch(/ignore list/);
+    const c2 = config(`ignore: [acme/shop]\napps:\n  shop: { repo: acme/shop, path: /srv/shop }\n`);
+    expect(reasonOf(matchPush(c2, push()))).toMatch(/acme\/shop is in the ignore list/);
+  });
+
+  it("defaults the branch to the payload's default_branch", () => {
+    const c = config(`apps:\n  shop: { repo: acme/shop, path: /srv/shop }\n`);
+    expect(appOf(matchPush(c, push({ defaultBranch: "trunk", ref: "refs/heads/trunk" })))).toBe("shop");
+    const m = matchPush(c, push({ defaultBranch: "trunk", ref: "refs/heads/main" }));
+    expect(reasonOf(m)).toMatch(/push to main.*shop deploys trunk/);
+  });
+
+  it("says which branch each app deploys when another branch is pushed", () => {
+    const m = matchPush(base, push({ ref: "refs/heads/feature/x" }));
+    expect(reasonOf(m)).toBe("push to feature/x; shop deploys main, staging deploys develop");
+  });
+
+  it("ignores a tag push", () => {
+    expect(reasonOf(matchPush(base, push({ ref: "refs/tags/v1.0" })))).toBe("refs/tags/v1.0 is not a branch");
+  });
+
+  it("ignores a branch deletion", () => {
+    expect(reasonOf(matchPush(base, push({ deleted: true, after: "0".repeat(40) })))).toMatch(
+      /deletion of refs\/heads\/main/,
+    );
+  });
+
+  it.each([
+    ["starts with a dash", "-x"],
+    ["contains ..", "a..b"],
+    ["contains a space", "a b"],
+    ["contains a shell metacharacter", "main;rm"],
+    ["ends with a slash", "feat/"],
+  ])("refuses a configured branch name that %s", (_what, branch) => {
+    const c = config(`apps:\n  shop: { repo: acme/shop, path: /srv/shop }\n`);
+    const m = matchPush(c, push({ defaultBranch: branch, ref: `refs/heads/${branch}` }));
+    expect(reasonOf(m)).toMatch(/is not supported/);
+  });
+});
+
+describe("intake", () => {
+  let db: Db;
+  let store: DeploymentStore;
+  beforeEach(() => {
+    db = openDb(":memory:");
+    store = new DeploymentStore(db);
+  });
+  afterEach(() => db.close());
+
+  const pushEvent = (p: Partial<PushEvent> = {}): ForgeEvent => {
+    const e = push(p);
+    return { kind: "push", deliveryId: e.deliveryId, push: e };
+  };
+
+  it("stores a queued deployment with the push's commit, ref, branch, pusher and delivery", () => {
+    const r = intake(base, store, pushEvent());
+    expect(r.kind).toBe("queued");
+    if (r.kind !== "queued") return;
+    expect(r.deployment).toMatchObject({
+      app: "shop",
+      status: "queued",
+      trigger: "push",
+      actor: "alice",
+      sha: SHA,
+      ref: "refs/heads/main",
+      branch: "main",
+      deliveryId: "d-1",
+    });
+    expect(store.get(r.deployment.id)).toEqual(r.deployment);
+    expect(store.findDelivery("d-1")).toEqual({ id: "d-1", deploymentId: r.deployment.id });
+  });
+
+  it("answers a repeated delivery as a duplicate of the first deployment and queues nothing", () => {
+    const first = intake(base, store, pushEvent({ deliveryId: "same" }));
+    const again = intake(base, store, pushEvent({ deliveryId: "same", after: "d".repeat(40) }));
+    expect(first.kind).toBe("queued");
+    expect(again).toEqual({ kind: "duplicate", deploymentId: first.kind === "queued" ? first.deployment.id : "" });
+    expect(store.list()).toHaveLength(1);
+  });
+
+  it("answers a repeated ignored delivery as a duplicate without a deployment", () => {
+    expect(intake(base, store, pushEvent({ deliveryId: "tag", ref: "refs/tags/v1" })).kind).toBe("ignored");
+    expect(intake(base, store, pushEvent({ deliveryId: "tag", ref: "refs/tags/v1" }))).toEqual({
+      kind: "duplicate",
+      deploymentId: null,
+    });
+  });
+
+  it("remembers pings and other events too", () => {
+    expect(intake(base, store, { kind: "ping", deliveryId: "p", hookId: 1, zen: "z" })).toEqual({
+      kind: "pong",
+      hookId: 1,
+      zen: "z",
+    });
+    expect(intake(base, store, { kind: "other", deliveryId: "o", name: "issues" })).toEqual({
+      kind: "ignored",
+      reason: "event issues is not deployed",
+    });
+    expect(intake(base, store, { kind: "ping", deliveryId: "p", hookId: 1, zen: "z" }).kind).toBe("duplicate");
+    expect(intake(base, store, { kind: "other", deliveryId: "o", name: "issues" }).kind).toBe("duplicate");
+    expect(store.list()).toHaveLength(0);
+  });
+
+  it("queues every push without a delivery id (nothing to deduplicate on)", () => {
+    intake(base, store, pushEvent({ deliveryId: undefined }));
+    intake(base, store, pushEvent({ deliveryId: undefined }));
+    expect(store.list()).toHaveLength(2);
+  });
+
+  it("queues different deliveries of the same commit separately", () => {
+    intake(base, store, pushEvent({ deliveryId: "a" }));
+    intake(base, store, pushEvent({ deliveryId: "b" }));
+    expect(store.list().map((d) => d.deliveryId)).toEqual(["b", "a"]);
+  });
+
+  it("stores nothing for an ignored push but the delivery", () => {
+    const r = intake(base, store, pushEvent({ ref: "refs/heads/other" }));
+    expect(r.kind).toBe("ignored");
+    expect(store.list()).toHaveLength(0);
+    expect(store.findDelivery("d-1")).toEqual({ id: "d-1", deploymentId: null });
+  });
+});
