@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { Statement } from "better-sqlite3";
 import type { Db } from "./db.js";
 import type { Deployment, DeploymentStatus, NewDeployment, Step } from "./types.js";
 
@@ -21,6 +22,7 @@ interface Row {
 }
 
 const now = () => new Date().toISOString();
+const DELIVERY_RETENTION_MS = 30 * 24 * 3600 * 1000;
 
 /** Time-ordered, unguessable-enough id: readable in logs and sortable by creation. */
 export function newDeploymentId(): string {
@@ -49,7 +51,18 @@ function toDeployment(r: Row): Deployment {
 
 /** Every read and state change of deployments, deliveries and steps. Each change is one transaction. */
 export class DeploymentStore {
+  private readonly statements = new Map<string, Statement>();
   constructor(readonly db: Db) {}
+
+  /** Prepared once, reused: the webhook path runs these on every delivery. */
+  private sql(text: string): Statement {
+    let stmt = this.statements.get(text);
+    if (!stmt) {
+      stmt = this.db.prepare(text);
+      this.statements.set(text, stmt);
+    }
+    return stmt;
+  }
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
@@ -57,8 +70,7 @@ export class DeploymentStore {
 
   insert(d: NewDeployment): Deployment {
     const id = newDeploymentId();
-    this.db
-      .prepare(
+    this.sql(
         `INSERT INTO deployments (id, app, status, trigger, actor, sha, ref, branch, delivery_id, created_at)
          VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -67,7 +79,7 @@ export class DeploymentStore {
   }
 
   get(id: string): Deployment | undefined {
-    const row = this.db.prepare("SELECT * FROM deployments WHERE id = ?").get(id) as Row | undefined;
+    const row = this.sql("SELECT * FROM deployments WHERE id = ?").get(id) as Row | undefined;
     return row && toDeployment(row);
   }
 
@@ -78,16 +90,14 @@ export class DeploymentStore {
   }
 
   list(filter: { app?: string | undefined; limit?: number | undefined } = {}): Deployment[] {
-    const rows = this.db
-      .prepare(`SELECT * FROM deployments WHERE (@app IS NULL OR app = @app) ORDER BY seq DESC LIMIT @limit`)
+    const rows = this.sql(`SELECT * FROM deployments WHERE (@app IS NULL OR app = @app) ORDER BY seq DESC LIMIT @limit`)
       .all({ app: filter.app ?? null, limit: filter.limit ?? 50 }) as Row[];
     return rows.map(toDeployment);
   }
 
   /** Apps that have queued work, oldest waiting first (fair across apps). */
   appsWithQueued(): string[] {
-    const rows = this.db
-      .prepare(`SELECT app FROM deployments WHERE status = 'queued' GROUP BY app ORDER BY MIN(seq)`)
+    const rows = this.sql(`SELECT app FROM deployments WHERE status = 'queued' GROUP BY app ORDER BY MIN(seq)`)
       .all() as { app: string }[];
     return rows.map((r) => r.app);
   }
@@ -98,18 +108,16 @@ export class DeploymentStore {
    */
   claimNext(app: string): Deployment | undefined {
     return this.transaction(() => {
-      const row = this.db
-        .prepare(`SELECT * FROM deployments WHERE app = ? AND status = 'queued' ORDER BY seq DESC LIMIT 1`)
+      const row = this.sql(`SELECT * FROM deployments WHERE app = ? AND status = 'queued' ORDER BY seq DESC LIMIT 1`)
         .get(app) as Row | undefined;
       if (!row) return undefined;
       const t = now();
-      this.db
-        .prepare(
+      this.sql(
           `UPDATE deployments SET status = 'superseded', finished_at = ?, error = ?
            WHERE app = ? AND status = 'queued' AND id != ?`,
         )
         .run(t, `superseded by ${row.id}`, app, row.id);
-      this.db.prepare(`UPDATE deployments SET status = 'running', started_at = ? WHERE id = ?`).run(t, row.id);
+      this.sql(`UPDATE deployments SET status = 'running', started_at = ? WHERE id = ?`).run(t, row.id);
       return this.get(row.id);
     });
   }
@@ -132,38 +140,35 @@ export class DeploymentStore {
       values.push(k === "rebuilt" ? JSON.stringify(v) : v);
     }
     if (cols.length === 0) return;
-    this.db.prepare(`UPDATE deployments SET ${cols.join(", ")} WHERE id = ?`).run(...values, id);
+    this.sql(`UPDATE deployments SET ${cols.join(", ")} WHERE id = ?`).run(...values, id);
   }
 
   finish(id: string, status: DeploymentStatus, error: string | null = null): void {
-    this.db
-      .prepare(`UPDATE deployments SET status = ?, error = ?, finished_at = ?, pgid = NULL WHERE id = ?`)
+    this.sql(`UPDATE deployments SET status = ?, error = ?, finished_at = ?, pgid = NULL WHERE id = ?`)
       .run(status, error, now(), id);
   }
 
   /** Process group of the command a deployment is running now, so a restart can stop an orphan. */
   setPgid(id: string, pgid: number | null): void {
-    this.db.prepare("UPDATE deployments SET pgid = ? WHERE id = ?").run(pgid, id);
+    this.sql("UPDATE deployments SET pgid = ? WHERE id = ?").run(pgid, id);
   }
 
   running(): (Deployment & { pgid: number | null })[] {
-    const rows = this.db.prepare(`SELECT * FROM deployments WHERE status = 'running' ORDER BY seq`).all() as (Row & {
+    const rows = this.sql(`SELECT * FROM deployments WHERE status = 'running' ORDER BY seq`).all() as (Row & {
       pgid: number | null;
     })[];
     return rows.map((r) => ({ ...toDeployment(r), pgid: r.pgid }));
   }
 
   lastSucceeded(app: string, excludeId?: string): Deployment | undefined {
-    const row = this.db
-      .prepare(`SELECT * FROM deployments WHERE app = ? AND status = 'succeeded' AND id != ? ORDER BY seq DESC LIMIT 1`)
+    const row = this.sql(`SELECT * FROM deployments WHERE app = ? AND status = 'succeeded' AND id != ? ORDER BY seq DESC LIMIT 1`)
       .get(app, excludeId ?? "") as Row | undefined;
     return row && toDeployment(row);
   }
 
   /** The newest deployment of an app that got as far as starting, other than `excludeId`. */
   lastStarted(app: string, excludeId: string): Deployment | undefined {
-    const row = this.db
-      .prepare(
+    const row = this.sql(
         `SELECT * FROM deployments WHERE app = ? AND id != ? AND started_at IS NOT NULL ORDER BY seq DESC LIMIT 1`,
       )
       .get(app, excludeId) as Row | undefined;
@@ -172,8 +177,7 @@ export class DeploymentStore {
 
   /** Distinct commits of the newest succeeded deployments, newest first. */
   succeededShas(app: string, limit: number): string[] {
-    const rows = this.db
-      .prepare(
+    const rows = this.sql(
         `SELECT sha, MAX(seq) AS s FROM deployments WHERE app = ? AND status = 'succeeded'
          GROUP BY sha ORDER BY s DESC LIMIT ?`,
       )
@@ -184,29 +188,26 @@ export class DeploymentStore {
   // --- deliveries ---
 
   findDelivery(id: string): { id: string; deploymentId: string | null } | undefined {
-    const row = this.db.prepare("SELECT id, deployment_id FROM deliveries WHERE id = ?").get(id) as
+    const row = this.sql("SELECT id, deployment_id FROM deliveries WHERE id = ?").get(id) as
       | { id: string; deployment_id: string | null }
       | undefined;
     return row && { id: row.id, deploymentId: row.deployment_id };
   }
 
   recordDelivery(id: string, event: string, deploymentId: string | null): void {
-    this.db
-      .prepare("INSERT INTO deliveries (id, event, received_at, deployment_id) VALUES (?, ?, ?, ?)")
+    this.sql("INSERT INTO deliveries (id, event, received_at, deployment_id) VALUES (?, ?, ?, ?)")
       .run(id, event, now(), deploymentId);
   }
 
   // --- steps ---
 
   startStep(deploymentId: string, name: string): void {
-    this.db
-      .prepare(`INSERT INTO steps (deployment_id, name, status, started_at) VALUES (?, ?, 'running', ?)`)
+    this.sql(`INSERT INTO steps (deployment_id, name, status, started_at) VALUES (?, ?, 'running', ?)`)
       .run(deploymentId, name, now());
   }
 
   finishStep(deploymentId: string, name: string, status: Step["status"], durationMs: number, detail?: string): void {
-    this.db
-      .prepare(
+    this.sql(
         `UPDATE steps SET status = ?, finished_at = ?, duration_ms = ?, detail = ?
          WHERE rowid = (SELECT MAX(rowid) FROM steps WHERE deployment_id = ? AND name = ?)`,
       )
@@ -214,8 +215,7 @@ export class DeploymentStore {
   }
 
   steps(deploymentId: string): Step[] {
-    const rows = this.db
-      .prepare(
+    const rows = this.sql(
         `SELECT name, status, started_at, finished_at, duration_ms, detail FROM steps WHERE deployment_id = ? ORDER BY rowid`,
       )
       .all(deploymentId) as {
@@ -239,19 +239,21 @@ export class DeploymentStore {
   /** Keeps the newest `keep` deployments of an app; returns the ids removed so their logs can go too. */
   prune(app: string, keep: number): string[] {
     return this.transaction(() => {
-      const rows = this.db
-        .prepare(
+      const rows = this.sql(
           `SELECT id FROM deployments WHERE app = ? AND status NOT IN ('queued','running')
            ORDER BY seq DESC LIMIT -1 OFFSET ?`,
         )
         .all(app, keep) as { id: string }[];
       const ids = rows.map((r) => r.id);
-      const delSteps = this.db.prepare("DELETE FROM steps WHERE deployment_id = ?");
-      const delDep = this.db.prepare("DELETE FROM deployments WHERE id = ?");
+      const delSteps = this.sql("DELETE FROM steps WHERE deployment_id = ?");
+      const delDep = this.sql("DELETE FROM deployments WHERE id = ?");
       for (const id of ids) {
         delSteps.run(id);
         delDep.run(id);
       }
+      // Deliveries only serve de-duplication; GitHub redelivers within days, not months.
+      const cutoff = new Date(Date.now() - DELIVERY_RETENTION_MS).toISOString();
+      this.sql("DELETE FROM deliveries WHERE received_at < ?").run(cutoff);
       return ids;
     });
   }

@@ -1,28 +1,21 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AppFixture, createAppFixture, docker, dockerfile } from "../helpers/app-fixture.js";
+import { type AppFixture, docker, dockerfile } from "../helpers/app-fixture.js";
+import { type Scenario, scenario } from "../helpers/e2e.js";
 import { pushPayload } from "../helpers/github.js";
-import { type RunningServer, startServer } from "../helpers/server.js";
+import type { RunningServer } from "../helpers/server.js";
 
 // Real git (bare repo as origin), real Docker engine, the real CLI server over HTTP.
 describe("push to deploy (e2e)", () => {
+  let sc: Scenario;
   let app: AppFixture;
   let server: RunningServer;
-
-  const push = async (files: Record<string, string | null>, message?: string) => {
-    const sha = app.push(files, message);
-    const res = await server.push(pushPayload({ fullName: app.fullName, after: sha }));
-    expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ app: "shop", status: "queued", sha });
-    return { sha, id: res.body.id as string };
-  };
+  const push = (files: Record<string, string | null>, message?: string) => sc.push(files, message);
 
   beforeAll(async () => {
-    app = await createAppFixture("shop");
-    server = await startServer(join(app.root, "deployer"), {
-      apps: { shop: { repo: app.fullName, path: app.checkout, branch: "main", project: app.project } },
-    });
+    sc = await scenario("shop");
+    ({ app, server } = sc);
     // First deploy builds the image (none exists yet).
     const { id } = await push({ "web/version.txt": "v2\n" }, "first deploy");
     const d = await server.waitFor(id);
@@ -32,8 +25,7 @@ describe("push to deploy (e2e)", () => {
   });
 
   afterAll(async () => {
-    await server?.stop();
-    app?.destroy();
+    await sc?.destroy();
   });
 
   it("serves a code push", async () => {

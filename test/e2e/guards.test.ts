@@ -1,43 +1,28 @@
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AppFixture, createAppFixture, dockerfile, slowStep } from "../helpers/app-fixture.js";
-import { pushPayload } from "../helpers/github.js";
-import { type RunningServer, startServer } from "../helpers/server.js";
+import { type AppFixture, dockerfile, slowStep } from "../helpers/app-fixture.js";
+import { type Scenario, scenario } from "../helpers/e2e.js";
+import type { RunningServer } from "../helpers/server.js";
 
 // Timeouts and health checks with automatic rollback, against the real engine.
 describe("timeouts and health checks (e2e)", () => {
+  let sc: Scenario;
   let app: AppFixture;
   let server: RunningServer;
-
-  const push = async (files: Record<string, string | null>) => {
-    const sha = app.push(files);
-    const res = await server.push(pushPayload({ fullName: app.fullName, after: sha }));
-    expect(res.status).toBe(202);
-    return { sha, id: res.body.id as string };
-  };
+  const push = (files: Record<string, string | null>) => sc.push(files);
 
   beforeAll(async () => {
-    app = await createAppFixture("guarded");
-    server = await startServer(join(app.root, "deployer"), {
-      apps: {
-        guarded: {
-          repo: app.fullName,
-          path: app.checkout,
-          branch: "main",
-          project: app.project,
-          timeouts: { build: 6 },
-          healthcheck: { url: `http://127.0.0.1:${app.port}/health.txt`, expect: 200, timeout: 4 },
-        },
-      },
-    });
+    sc = await scenario("guarded", (fixture) => ({
+      timeouts: { build: 6 },
+      healthcheck: { url: `http://127.0.0.1:${fixture.port}/health.txt`, expect: 200, timeout: 4 },
+    }));
+    ({ app, server } = sc);
     const { id } = await push({ "web/version.txt": "good\n", "web/Dockerfile": withHealth(dockerfile()) });
     const d = await server.waitFor(id);
     expect(d.status, d.error ?? "").toBe("succeeded");
   });
 
   afterAll(async () => {
-    await server?.stop();
-    app?.destroy();
+    await sc?.destroy();
   });
 
   it("kills a hanging build at its timeout, and the next push deploys", async () => {

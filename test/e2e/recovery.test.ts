@@ -1,33 +1,24 @@
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AppFixture, composeFile, createAppFixture, dockerfile, slowStep } from "../helpers/app-fixture.js";
-import { pushPayload } from "../helpers/github.js";
-import { type RunningServer, startServer } from "../helpers/server.js";
+import { type AppFixture, composeFile, dockerfile, slowStep } from "../helpers/app-fixture.js";
+import { type Scenario, scenario } from "../helpers/e2e.js";
+import type { RunningServer } from "../helpers/server.js";
 
 // kill -9 of the real server process mid-build and mid-up, then a restart on the same data.
 describe("crash recovery (e2e)", () => {
+  let sc: Scenario;
   let app: AppFixture;
   let server: RunningServer;
-
-  const push = async (files: Record<string, string | null>) => {
-    const sha = app.push(files);
-    const res = await server.push(pushPayload({ fullName: app.fullName, after: sha }));
-    expect(res.status).toBe(202);
-    return { sha, id: res.body.id as string };
-  };
+  const push = (files: Record<string, string | null>, message?: string) => sc.push(files, message);
 
   beforeAll(async () => {
-    app = await createAppFixture("crashy");
-    server = await startServer(join(app.root, "deployer"), {
-      apps: { crashy: { repo: app.fullName, path: app.checkout, branch: "main", project: app.project } },
-    });
+    sc = await scenario("crashy");
+    ({ app, server } = sc);
     const { id } = await push({ "web/version.txt": "base\n" });
     expect((await server.waitFor(id)).status).toBe("succeeded");
   });
 
   afterAll(async () => {
-    await server?.stop();
-    app?.destroy();
+    await sc?.destroy();
   });
 
   it("resumes after kill -9 in the middle of a build", async () => {
@@ -37,7 +28,8 @@ describe("crash recovery (e2e)", () => {
     });
     await server.waitForStep(id, "build");
     await server.stop("SIGKILL");
-    server = await server.restart();
+    await sc.restart();
+    server = sc.server;
 
     const interrupted = await server.deployment(id);
     expect(interrupted.status).toBe("interrupted");
@@ -60,7 +52,8 @@ describe("crash recovery (e2e)", () => {
     const { id, sha } = await push({ "docker-compose.prod.yml": slowUp, "web/version.txt": "after-up-crash\n" });
     await server.waitForStep(id, "up");
     await server.stop("SIGKILL");
-    server = await server.restart();
+    await sc.restart();
+    server = sc.server;
 
     expect((await server.deployment(id)).status).toBe("interrupted");
     const [recovery] = (await server.api("GET", "/api/deployments?app=crashy&limit=1")).body;

@@ -1,45 +1,31 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AppFixture, createAppFixture, dockerfile, slowStep } from "../helpers/app-fixture.js";
-import { pushPayload } from "../helpers/github.js";
-import { type RunningServer, startServer } from "../helpers/server.js";
+import { type AppFixture, dockerfile, slowStep } from "../helpers/app-fixture.js";
+import { type Scenario, scenario } from "../helpers/e2e.js";
+import type { RunningServer } from "../helpers/server.js";
 
 // Rollback, cancel, the CLI's --wait and the live log, against the real engine and the real CLI.
 describe("steering deployments (e2e)", () => {
+  let sc: Scenario;
   let app: AppFixture;
   let server: RunningServer;
-
-  const push = async (files: Record<string, string | null>) => {
-    const sha = app.push(files);
-    const res = await server.push(pushPayload({ fullName: app.fullName, after: sha }));
-    expect(res.status).toBe(202);
-    return { sha, id: res.body.id as string };
-  };
-  const deployVersion = async (v: string) => {
-    const r = await push({ "web/version.txt": `${v}\n` });
-    const d = await server.waitFor(r.id);
-    expect(d.status, d.error ?? "").toBe("succeeded");
-    return r.sha;
-  };
+  const push = (files: Record<string, string | null>, message?: string) => sc.push(files, message);
 
   beforeAll(async () => {
-    app = await createAppFixture("steer");
-    server = await startServer(join(app.root, "deployer"), {
-      apps: { steer: { repo: app.fullName, path: app.checkout, branch: "main", project: app.project } },
-    });
+    sc = await scenario("steer");
+    ({ app, server } = sc);
   });
 
   afterAll(async () => {
-    await server?.stop();
-    app?.destroy();
+    await sc?.destroy();
   });
 
   it("rolls back to a commit from three deploys ago without building", async () => {
-    const a = await deployVersion("r1");
-    await deployVersion("r2");
-    await deployVersion("r3");
-    await deployVersion("r4");
+    const a = await sc.deployVersion("r1");
+    await sc.deployVersion("r2");
+    await sc.deployVersion("r3");
+    await sc.deployVersion("r4");
     expect(await app.served()).toBe("r4");
 
     const res = await server.api("POST", "/api/apps/steer/rollback", { to: a });
