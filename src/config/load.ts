@@ -22,7 +22,7 @@ export function readEnvironment(dir = process.cwd()): Record<string, string | un
 }
 
 export function defaultConfigPath(env: Record<string, string | undefined> = process.env): string {
-  return env.DEPLOYER_CONFIG ?? "deployer.yml";
+  return env.DEPLOYER_CONFIG || "deployer.yml";
 }
 
 export function loadConfig(file: string, options: LoadOptions = {}): Config {
