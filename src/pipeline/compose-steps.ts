@@ -35,6 +35,7 @@ export async function plan(ctx: DeployContext): Promise<string> {
 export async function build(ctx: DeployContext): Promise<string | undefined> {
   const names = (ctx.rebuild ?? []).map((r) => r.service);
   if (names.length === 0) return "skipped: nothing to rebuild";
+  ctx.imagesTouched = true;
   try {
     await composeCli.build(ctx.compose, target(ctx), names, runOptions(ctx, "build", "build"));
   } catch (err) {

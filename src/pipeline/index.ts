@@ -1,6 +1,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
+import type { Timeouts } from "../config/schema.js";
 import type { Config } from "../config/types.js";
 import { Cancelled, DeployerError } from "../errors.js";
 import type { ComposeCli } from "../runners/compose.js";
@@ -19,6 +20,8 @@ import { short, sync } from "./sync.js";
 
 export interface PipelineStep {
   name: string;
+  /** Which configured timeout bounds the whole step. */
+  timeout: keyof Timeouts;
   run: (ctx: DeployContext) => Promise<string | undefined>;
 }
 
@@ -41,23 +44,23 @@ async function images(ctx: DeployContext): Promise<string> {
 }
 
 export const DEPLOY_STEPS: PipelineStep[] = [
-  { name: "sync", run: sync },
-  { name: "plan", run: plan },
-  { name: "build", run: build },
+  { name: "sync", timeout: "git", run: sync },
+  { name: "plan", timeout: "git", run: plan },
+  { name: "build", timeout: "build", run: build },
   // After build so migrations can run in the new image; before up so a failure changes nothing that runs.
-  { name: "preDeploy", run: preDeploy },
-  { name: "up", run: up },
-  { name: "health", run: health },
-  { name: "postDeploy", run: postDeploy },
-  { name: "finalize", run: finalize },
+  { name: "preDeploy", timeout: "hooks", run: preDeploy },
+  { name: "up", timeout: "up", run: up },
+  { name: "health", timeout: "health", run: health },
+  { name: "postDeploy", timeout: "hooks", run: postDeploy },
+  { name: "finalize", timeout: "git", run: finalize },
 ];
 
 export const ROLLBACK_STEPS: PipelineStep[] = [
-  { name: "sync", run: sync },
-  { name: "images", run: images },
-  { name: "up", run: up },
-  { name: "health", run: health },
-  { name: "finalize", run: finalize },
+  { name: "sync", timeout: "git", run: sync },
+  { name: "images", timeout: "build", run: images },
+  { name: "up", timeout: "up", run: up },
+  { name: "health", timeout: "health", run: health },
+  { name: "finalize", timeout: "git", run: finalize },
 ];
 
 export interface PipelineDeps {
@@ -82,9 +85,12 @@ async function runSteps(ctx: DeployContext, steps: PipelineStep[], deps: Pipelin
     ctx.log.line(`== ${step.name}`);
     store.startStep(id, step.name);
     const t0 = Date.now();
+    ctx.stepTimeout = ctx.app.timeouts[step.timeout];
+    ctx.deadline = t0 + ctx.stepTimeout * 1000;
     try {
       const detail = (await step.run(ctx)) ?? undefined;
       const ms = Date.now() - t0;
+      ctx.deadline = undefined;
       const skipped = detail?.startsWith("skipped") ?? false;
       store.finishStep(id, step.name, skipped ? "skipped" : "succeeded", ms, detail);
       logger.info(
@@ -93,6 +99,7 @@ async function runSteps(ctx: DeployContext, steps: PipelineStep[], deps: Pipelin
       );
     } catch (err) {
       const ms = Date.now() - t0;
+      ctx.deadline = undefined;
       store.finishStep(id, step.name, "failed", ms, errorMessage(err));
       logger.warn(
         { app: ctx.app.name, deployment: id, step: step.name, ms },
@@ -128,6 +135,12 @@ async function recover(failed: DeployContext, deps: PipelineDeps): Promise<strin
     if (ctx.checkoutMoved && ctx.previousSha) {
       ctx.log.line(`== restore checkout to ${ctx.previousSha}`);
       await git.checkout(ctx.branch, ctx.previousSha, opts);
+    }
+    // A build re-points the service's image tag; put back the images the running containers came from,
+    // or the next deploy that rebuilds nothing would start this failed commit's image.
+    if (ctx.imagesTouched && !ctx.containersTouched && previous) {
+      ctx.log.line(`== restore images of ${previous.sha}`);
+      await restoreImages({ ...ctx, recovering: true }, previous.sha);
     }
     return ctx.containersTouched ? "; no earlier successful deployment to roll back to" : "";
   } catch (err) {

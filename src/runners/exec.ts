@@ -8,6 +8,8 @@ export interface RunOptions {
   /** Step name, used in timeout and cancel messages. */
   step: string;
   timeoutMs: number;
+  /** What the timeout message names, when the budget is shared with other commands. */
+  timeoutSeconds?: number | undefined;
   signal?: AbortSignal | undefined;
   log?: LogSink | undefined;
   /** Called with the process group id once started, and with null when it ends. */
@@ -88,8 +90,9 @@ export async function run(cmd: string, args: string[], opts: RunOptions): Promis
     const result = await child;
     const durationMs = Date.now() - started;
     if (stopReason === "timeout") {
-      opts.log?.line(`  killed: timed out after ${Math.round(opts.timeoutMs / 1000)} s`);
-      throw new CommandTimedOut(opts.step, Math.round(opts.timeoutMs / 1000));
+      const seconds = opts.timeoutSeconds ?? Math.round(opts.timeoutMs / 1000);
+      opts.log?.line(`  killed: timed out after ${seconds} s`);
+      throw new CommandTimedOut(opts.step, seconds);
     }
     if (stopReason === "cancel") {
       opts.log?.line("  killed: cancelled");

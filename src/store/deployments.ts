@@ -71,10 +71,9 @@ export class DeploymentStore {
   insert(d: NewDeployment): Deployment {
     const id = newDeploymentId();
     this.sql(
-        `INSERT INTO deployments (id, app, status, trigger, actor, sha, ref, branch, delivery_id, created_at)
+      `INSERT INTO deployments (id, app, status, trigger, actor, sha, ref, branch, delivery_id, created_at)
          VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(id, d.app, d.trigger, d.actor ?? null, d.sha, d.ref ?? null, d.branch ?? null, d.deliveryId ?? null, now());
+    ).run(id, d.app, d.trigger, d.actor ?? null, d.sha, d.ref ?? null, d.branch ?? null, d.deliveryId ?? null, now());
     return this.get(id) as Deployment;
   }
 
@@ -90,15 +89,17 @@ export class DeploymentStore {
   }
 
   list(filter: { app?: string | undefined; limit?: number | undefined } = {}): Deployment[] {
-    const rows = this.sql(`SELECT * FROM deployments WHERE (@app IS NULL OR app = @app) ORDER BY seq DESC LIMIT @limit`)
-      .all({ app: filter.app ?? null, limit: filter.limit ?? 50 }) as Row[];
+    const rows = this.sql(
+      `SELECT * FROM deployments WHERE (@app IS NULL OR app = @app) ORDER BY seq DESC LIMIT @limit`,
+    ).all({ app: filter.app ?? null, limit: filter.limit ?? 50 }) as Row[];
     return rows.map(toDeployment);
   }
 
   /** Apps that have queued work, oldest waiting first (fair across apps). */
   appsWithQueued(): string[] {
-    const rows = this.sql(`SELECT app FROM deployments WHERE status = 'queued' GROUP BY app ORDER BY MIN(seq)`)
-      .all() as { app: string }[];
+    const rows = this.sql(
+      `SELECT app FROM deployments WHERE status = 'queued' GROUP BY app ORDER BY MIN(seq)`,
+    ).all() as { app: string }[];
     return rows.map((r) => r.app);
   }
 
@@ -108,15 +109,15 @@ export class DeploymentStore {
    */
   claimNext(app: string): Deployment | undefined {
     return this.transaction(() => {
-      const row = this.sql(`SELECT * FROM deployments WHERE app = ? AND status = 'queued' ORDER BY seq DESC LIMIT 1`)
-        .get(app) as Row | undefined;
+      const row = this.sql(
+        `SELECT * FROM deployments WHERE app = ? AND status = 'queued' ORDER BY seq DESC LIMIT 1`,
+      ).get(app) as Row | undefined;
       if (!row) return undefined;
       const t = now();
       this.sql(
-          `UPDATE deployments SET status = 'superseded', finished_at = ?, error = ?
+        `UPDATE deployments SET status = 'superseded', finished_at = ?, error = ?
            WHERE app = ? AND status = 'queued' AND id != ?`,
-        )
-        .run(t, `superseded by ${row.id}`, app, row.id);
+      ).run(t, `superseded by ${row.id}`, app, row.id);
       this.sql(`UPDATE deployments SET status = 'running', started_at = ? WHERE id = ?`).run(t, row.id);
       return this.get(row.id);
     });
@@ -144,8 +145,12 @@ export class DeploymentStore {
   }
 
   finish(id: string, status: DeploymentStatus, error: string | null = null): void {
-    this.sql(`UPDATE deployments SET status = ?, error = ?, finished_at = ?, pgid = NULL WHERE id = ?`)
-      .run(status, error, now(), id);
+    this.sql(`UPDATE deployments SET status = ?, error = ?, finished_at = ?, pgid = NULL WHERE id = ?`).run(
+      status,
+      error,
+      now(),
+      id,
+    );
   }
 
   /** Process group of the command a deployment is running now, so a restart can stop an orphan. */
@@ -161,27 +166,26 @@ export class DeploymentStore {
   }
 
   lastSucceeded(app: string, excludeId?: string): Deployment | undefined {
-    const row = this.sql(`SELECT * FROM deployments WHERE app = ? AND status = 'succeeded' AND id != ? ORDER BY seq DESC LIMIT 1`)
-      .get(app, excludeId ?? "") as Row | undefined;
+    const row = this.sql(
+      `SELECT * FROM deployments WHERE app = ? AND status = 'succeeded' AND id != ? ORDER BY seq DESC LIMIT 1`,
+    ).get(app, excludeId ?? "") as Row | undefined;
     return row && toDeployment(row);
   }
 
   /** The newest deployment of an app that got as far as starting, other than `excludeId`. */
   lastStarted(app: string, excludeId: string): Deployment | undefined {
     const row = this.sql(
-        `SELECT * FROM deployments WHERE app = ? AND id != ? AND started_at IS NOT NULL ORDER BY seq DESC LIMIT 1`,
-      )
-      .get(app, excludeId) as Row | undefined;
+      `SELECT * FROM deployments WHERE app = ? AND id != ? AND started_at IS NOT NULL ORDER BY seq DESC LIMIT 1`,
+    ).get(app, excludeId) as Row | undefined;
     return row && toDeployment(row);
   }
 
   /** Distinct commits of the newest succeeded deployments, newest first. */
   succeededShas(app: string, limit: number): string[] {
     const rows = this.sql(
-        `SELECT sha, MAX(seq) AS s FROM deployments WHERE app = ? AND status = 'succeeded'
+      `SELECT sha, MAX(seq) AS s FROM deployments WHERE app = ? AND status = 'succeeded'
          GROUP BY sha ORDER BY s DESC LIMIT ?`,
-      )
-      .all(app, limit) as { sha: string }[];
+    ).all(app, limit) as { sha: string }[];
     return rows.map((r) => r.sha);
   }
 
@@ -195,30 +199,35 @@ export class DeploymentStore {
   }
 
   recordDelivery(id: string, event: string, deploymentId: string | null): void {
-    this.sql("INSERT INTO deliveries (id, event, received_at, deployment_id) VALUES (?, ?, ?, ?)")
-      .run(id, event, now(), deploymentId);
+    this.sql("INSERT INTO deliveries (id, event, received_at, deployment_id) VALUES (?, ?, ?, ?)").run(
+      id,
+      event,
+      now(),
+      deploymentId,
+    );
   }
 
   // --- steps ---
 
   startStep(deploymentId: string, name: string): void {
-    this.sql(`INSERT INTO steps (deployment_id, name, status, started_at) VALUES (?, ?, 'running', ?)`)
-      .run(deploymentId, name, now());
+    this.sql(`INSERT INTO steps (deployment_id, name, status, started_at) VALUES (?, ?, 'running', ?)`).run(
+      deploymentId,
+      name,
+      now(),
+    );
   }
 
   finishStep(deploymentId: string, name: string, status: Step["status"], durationMs: number, detail?: string): void {
     this.sql(
-        `UPDATE steps SET status = ?, finished_at = ?, duration_ms = ?, detail = ?
+      `UPDATE steps SET status = ?, finished_at = ?, duration_ms = ?, detail = ?
          WHERE rowid = (SELECT MAX(rowid) FROM steps WHERE deployment_id = ? AND name = ?)`,
-      )
-      .run(status, now(), durationMs, detail ?? null, deploymentId, name);
+    ).run(status, now(), durationMs, detail ?? null, deploymentId, name);
   }
 
   steps(deploymentId: string): Step[] {
     const rows = this.sql(
-        `SELECT name, status, started_at, finished_at, duration_ms, detail FROM steps WHERE deployment_id = ? ORDER BY rowid`,
-      )
-      .all(deploymentId) as {
+      `SELECT name, status, started_at, finished_at, duration_ms, detail FROM steps WHERE deployment_id = ? ORDER BY rowid`,
+    ).all(deploymentId) as {
       name: string;
       status: Step["status"];
       started_at: string;
@@ -240,10 +249,9 @@ export class DeploymentStore {
   prune(app: string, keep: number): string[] {
     return this.transaction(() => {
       const rows = this.sql(
-          `SELECT id FROM deployments WHERE app = ? AND status NOT IN ('queued','running')
+        `SELECT id FROM deployments WHERE app = ? AND status NOT IN ('queued','running')
            ORDER BY seq DESC LIMIT -1 OFFSET ?`,
-        )
-        .all(app, keep) as { id: string }[];
+      ).all(app, keep) as { id: string }[];
       const ids = rows.map((r) => r.id);
       const delSteps = this.sql("DELETE FROM steps WHERE deployment_id = ?");
       const delDep = this.sql("DELETE FROM deployments WHERE id = ?");

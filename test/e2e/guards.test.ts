@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppFixture, dockerfile, slowStep } from "../helpers/app-fixture.js";
 import { type Scenario, scenario } from "../helpers/e2e.js";
@@ -14,6 +16,10 @@ describe("timeouts and health checks (e2e)", () => {
     sc = await scenario("guarded", (fixture) => ({
       timeouts: { build: 6 },
       healthcheck: { url: `http://127.0.0.1:${fixture.port}/health.txt`, expect: 200, timeout: 4 },
+      hooks: {
+        preDeploy: [["/bin/sh", "-c", "test ! -f block-deploy"]],
+        postDeploy: [["/bin/sh", "-c", "env | grep ^DEPLOYER_ | sort > ../hook-env.txt"]],
+      },
     }));
     ({ app, server } = sc);
     const { id } = await push({ "web/version.txt": "good\n", "web/Dockerfile": withHealth(dockerfile()) });
@@ -23,6 +29,35 @@ describe("timeouts and health checks (e2e)", () => {
 
   afterAll(async () => {
     await sc?.destroy();
+  });
+
+  it("runs postDeploy hooks with the deployment's environment", async () => {
+    const env = readFileSync(join(app.root, "hook-env.txt"), "utf8");
+    const [last] = (await server.api("GET", "/api/deployments?app=guarded&limit=1")).body;
+    expect(env).toContain(`DEPLOYER_APP=guarded`);
+    expect(env).toContain(`DEPLOYER_SHA=${last.sha}`);
+    expect(env).toContain(`DEPLOYER_DEPLOYMENT_ID=${last.id}`);
+    expect(env).toContain("DEPLOYER_REF=refs/heads/main");
+    expect(env).toMatch(/DEPLOYER_PREVIOUS_SHA=[0-9a-f]{40}/);
+  });
+
+  it("stops at a failing preDeploy hook before anything changes, and never runs that build later", async () => {
+    const good = await app.served();
+    const container = app.containerId();
+    const { id } = await push({ "web/version.txt": "blocked\n", "block-deploy": "x" });
+    const d = await server.waitFor(id);
+    expect(d.status).toBe("failed");
+    expect(d.error).toContain("preDeploy hook");
+    expect(d.rebuilt).toEqual(["web"]);
+    expect(app.containerId()).toBe(container);
+    expect(await app.served()).toBe(good);
+
+    // Nothing in the build context changes now, so nothing is rebuilt: the old image must still be the one used.
+    const next = await push({ "block-deploy": null, "README.md": "unblocked\n" });
+    const n = await server.waitFor(next.id);
+    expect(n.status, n.error ?? "").toBe("succeeded");
+    expect(n.rebuilt).toEqual([]);
+    expect(await app.served()).toBe(good);
   });
 
   it("kills a hanging build at its timeout, and the next push deploys", async () => {

@@ -1,11 +1,27 @@
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance } from "fastify";
+import type { AppConfig } from "../../config/types.js";
 import { requestDeploy, requestRollback } from "../../engine/requests.js";
 import type { Runtime } from "../../engine/runtime.js";
 import { NotFoundError, UnauthorizedError } from "../../errors.js";
 import { FINISHED } from "../../store/types.js";
 import { hasValidToken } from "../auth.js";
 import { appSummarySchema, deploymentSchema, errorSchema } from "../schemas.js";
+
+/**
+ * Live when the app has a health URL (asked now, 2 s at most); otherwise whether anything was
+ * ever deployed successfully (null: never deployed).
+ */
+async function isHealthy(app: AppConfig, deployed: boolean): Promise<boolean | null> {
+  if (!app.healthcheck) return deployed ? true : null;
+  try {
+    const res = await fetch(app.healthcheck.url, { signal: AbortSignal.timeout(2000), redirect: "manual" });
+    await res.body?.cancel();
+    return res.status === app.healthcheck.expect;
+  } catch {
+    return false;
+  }
+}
 
 export interface ApiOptions {
   runtime: Runtime;
@@ -53,19 +69,21 @@ export async function apiRoutes(app: FastifyInstance, { runtime, maxAuthFailures
       },
     },
     async () =>
-      Object.values(config.apps).map((a) => {
-        const [last] = store.list({ app: a.name, limit: 1 });
-        const current = store.lastSucceeded(a.name);
-        return {
-          name: a.name,
-          repo: a.repo ?? null,
-          branch: a.branch ?? null,
-          currentSha: current?.sha ?? null,
-          healthy: last ? (last.status === "failed" ? false : current ? true : null) : null,
-          running: store.list({ app: a.name, limit: 20 }).find((d) => d.status === "running")?.id ?? null,
-          lastDeployment: last ?? null,
-        };
-      }),
+      Promise.all(
+        Object.values(config.apps).map(async (a) => {
+          const [last] = store.list({ app: a.name, limit: 1 });
+          const current = store.lastSucceeded(a.name);
+          return {
+            name: a.name,
+            repo: a.repo ?? null,
+            branch: a.branch ?? null,
+            currentSha: current?.sha ?? null,
+            healthy: await isHealthy(a, current !== undefined),
+            running: store.list({ app: a.name, limit: 20 }).find((d) => d.status === "running")?.id ?? null,
+            lastDeployment: last ?? null,
+          };
+        }),
+      ),
   );
 
   app.get<{ Querystring: { app?: string; limit?: number } }>(
@@ -126,11 +144,15 @@ export async function apiRoutes(app: FastifyInstance, { runtime, maxAuthFailures
         for (const line of chunk.split("\n")) if (line) res.write(`data: ${line}\n\n`);
       };
       let closed = false;
+      const finished = () => {
+        const status = store.get(d.id)?.status;
+        return status === undefined || FINISHED.includes(status) || status === "interrupted";
+      };
       const close = () => {
         if (closed) return;
         closed = true;
         unsubscribe();
-        clearInterval(heartbeat);
+        clearInterval(watch);
         const final = store.get(d.id);
         res.write(`event: end\ndata: ${JSON.stringify({ status: final?.status, error: final?.error })}\n\n`);
         res.end();
@@ -138,14 +160,19 @@ export async function apiRoutes(app: FastifyInstance, { runtime, maxAuthFailures
       // Read and subscribe in one tick: log appends are synchronous, so nothing is missed or doubled.
       send(logs.read(d.id));
       const unsubscribe = logs.subscribe(d.id, send, close);
-      const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), 15_000);
+      // A deployment can also end without running (cancelled while queued, superseded): watch the
+      // record too, and keep proxies from closing an idle stream.
+      let ticks = 0;
+      const watch = setInterval(() => {
+        if (finished()) close();
+        else if (++ticks % 15 === 0) res.write(": keep-alive\n\n");
+      }, 1000);
       req.raw.on("close", () => {
         closed = true;
         unsubscribe();
-        clearInterval(heartbeat);
+        clearInterval(watch);
       });
-      const now = store.get(d.id);
-      if (now && (FINISHED.includes(now.status) || now.status === "interrupted")) close();
+      if (finished()) close();
     },
   );
 
