@@ -52,8 +52,8 @@ describe("timeouts and health checks (e2e)", () => {
     expect(app.containerId()).toBe(container);
     expect(await app.served()).toBe(good);
 
-    // Nothing in the build context changes now, so nothing is rebuilt: the old image must still be the one used.
-    const next = await push({ "block-deploy": null, "README.md": "unblocked\n" });
+    // Back to the deployed build context: nothing is rebuilt, so the old image must still be the one used.
+    const next = await push({ "block-deploy": null, "web/version.txt": `${good}\n`, "README.md": "unblocked\n" });
     const n = await server.waitFor(next.id);
     expect(n.status, n.error ?? "").toBe("succeeded");
     expect(n.rebuilt).toEqual([]);
