@@ -28,7 +28,7 @@ export interface RuntimeOptions {
 export function createRuntime(config: Config, compose: ComposeCli, logger: Logger, opts: RuntimeOptions = {}): Runtime {
   const db = openDb(join(config.dataDir, "deployer.db"));
   const store = new DeploymentStore(db);
-  const logs = new LogStore(join(config.dataDir, "logs"));
+  const logs = new LogStore(join(config.dataDir, "logs"), [config.secret, config.apiToken]);
   const deps = { config, store, logs, compose, logger };
   const execute: Execute = opts.execute ?? ((d, signal) => runDeployment(deps, d, signal));
   const queue = new Queue(store, config.concurrency, execute, logger);

@@ -25,6 +25,15 @@ export interface RunResult {
   durationMs: number;
 }
 
+// deployer's own credentials stay in deployer: git, Compose and hooks never see them.
+const WITHHELD = ["GITHUB_WEBHOOK_SECRET", "DEPLOYER_API_TOKEN"];
+
+function childEnv(extra: Record<string, string> | undefined): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env, ...extra };
+  for (const name of WITHHELD) delete env[name];
+  return env;
+}
+
 /** Time between SIGTERM and SIGKILL of a timed-out or cancelled process group. */
 export const KILL_GRACE_MS = 5000;
 
@@ -48,8 +57,8 @@ export async function run(cmd: string, args: string[], opts: RunOptions): Promis
 
   const child = execa(cmd, args, {
     cwd: opts.cwd,
-    env: opts.env,
-    extendEnv: true,
+    env: childEnv(opts.env),
+    extendEnv: false,
     detached: true,
     reject: false,
     stdin: "ignore",

@@ -14,7 +14,13 @@ export interface LogSink {
  */
 export class LogStore {
   private readonly bus = new EventEmitter();
-  constructor(readonly dir: string) {
+  /** Values (the webhook secret, the API token) masked in every line, whatever printed them. */
+  private readonly secrets: string[];
+  constructor(
+    readonly dir: string,
+    secrets: (string | undefined)[] = [],
+  ) {
+    this.secrets = secrets.filter((s): s is string => typeof s === "string" && s.length >= 4);
     mkdirSync(dir, { recursive: true });
     this.bus.setMaxListeners(0);
   }
@@ -27,7 +33,9 @@ export class LogStore {
     const file = this.file(id);
     return {
       line: (text: string) => {
-        const stamped = `${new Date().toISOString()} ${text}\n`;
+        let safe = text;
+        for (const secret of this.secrets) safe = safe.split(secret).join("[redacted]");
+        const stamped = `${new Date().toISOString()} ${safe}\n`;
         appendFileSync(file, stamped);
         this.bus.emit(`line:${id}`, stamped);
       },
