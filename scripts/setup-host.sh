@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes this host ready to run deployer and its tests: git, a Docker engine, Compose, and
-# busybox-static (the test and example apps are FROM scratch images with a static busybox).
+# busybox-static (the test and example apps are FROM scratch images with a static busybox),
+# and with DEPLOYER_SETUP_BROWSER=1 (npm test) Debian's chromium for the dashboard tests.
 # Installs missing Debian packages with apt-get (needs root) and starts dockerd if no engine answers.
 # Quick and silent when everything is already there.
 set -euo pipefail

@@ -5,6 +5,7 @@ import type { Runtime } from "../engine/runtime.js";
 import { errorHandler } from "./error-handler.js";
 import { apiRoutes } from "./routes/api.js";
 import { healthRoutes } from "./routes/health.js";
+import { uiRoutes } from "./routes/ui.js";
 import { webhookRoutes } from "./routes/webhook.js";
 
 export interface ServerOptions {
@@ -41,6 +42,7 @@ export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): P
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes);
+  await app.register(uiRoutes);
   await app.register(webhookRoutes, { runtime, allowUnsigned: opts.allowUnsigned ?? false });
   await app.register(apiRoutes, { runtime, maxAuthFailures: opts.maxAuthFailures ?? 20 });
   return app;

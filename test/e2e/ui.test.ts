@@ -1,0 +1,102 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../helpers/browser.js";
+import { pushPayload, signed } from "../helpers/github.js";
+import { type InProcess, inProcessServer, SECRET, TOKEN } from "../helpers/runtime.js";
+
+// The dashboard in real headless Chromium against a real listening server. Deploys are recorded,
+// not run (no Docker needed): this test is about what a person sees and can do in the page.
+describe("dashboard (browser)", () => {
+  let srv: InProcess;
+  let browser: Browser;
+  let page: Page;
+  let url: string;
+  let release: () => void = () => {};
+
+  const push = async (repo: string, after: string, pusher = "alice") => {
+    const p = pushPayload({ fullName: repo, after });
+    p.pusher.name = pusher;
+    const req = await signed("push", p, SECRET);
+    return srv.app.inject({ method: "POST", url: "/webhook", headers: req.headers, payload: req.body });
+  };
+
+  beforeAll(async () => {
+    srv = await inProcessServer(
+      { apps: { shop: { repo: "acme/shop", path: tmpdir(), branch: "main" } } },
+      {
+        // The second deployment stays running until the test releases it.
+        execute: async (d) => {
+          if (d.sha.startsWith("b")) await new Promise<void>((r) => (release = r));
+          if (d.sha.startsWith("c")) throw new Error("never reached");
+        },
+      },
+    );
+    url = await srv.app.listen({ host: "127.0.0.1", port: 0 });
+    await push("acme/shop", "a".repeat(40), '<img src=x onerror="window.pwned=1">');
+    await srv.runtime.queue.idle();
+    await push("acme/shop", "b".repeat(40));
+    await push("acme/shop", "c".repeat(40));
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  });
+
+  afterAll(async () => {
+    release();
+    await browser?.close();
+    await srv?.close();
+  });
+
+  it("asks for the token and refuses a wrong one", async () => {
+    await page.goto(`${url}/`);
+    expect(page.url()).toBe(`${url}/ui/`);
+    await page.fill("#token", "wrong-token");
+    await page.click("button[type=submit]");
+    await expect.poll(() => page.textContent("#login-error")).toContain("refused");
+    expect(await page.isVisible("#dashboard")).toBe(false);
+  });
+
+  it("shows apps and deployments with their status, newest first", async () => {
+    await page.fill("#token", TOKEN);
+    await page.click("button[type=submit]");
+    await page.waitForSelector("#deployments tbody tr");
+    expect(await page.textContent("#apps tbody")).toContain("shop");
+    const rows = await page.$$eval("#deployments tbody tr", (trs) => trs.map((tr) => tr.textContent ?? ""));
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toContain("queued");
+    expect(rows[0]).toContain("ccccccc");
+    expect(rows[1]).toContain("running");
+    expect(rows[2]).toContain("succeeded");
+  });
+
+  it("treats values from payloads as text, never as HTML", async () => {
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.$("#deployments img")).toBeNull();
+    expect(await page.textContent("#deployments tbody")).toContain('<img src=x onerror="window.pwned=1">');
+  });
+
+  it("cancels a queued deployment from its row", async () => {
+    const queued = page.locator("#deployments tbody tr", { hasText: "ccccccc" });
+    await queued.getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => queued.textContent()).toContain("cancelled");
+  });
+
+  it("follows a running deployment's log live and shows its end", async () => {
+    const running = page.locator("#deployments tbody tr", { hasText: "bbbbbbb" });
+    await running.click();
+    await expect.poll(() => page.textContent("#log-status")).toBe("running");
+    const id = (await running.getAttribute("data-id")) as string;
+    srv.runtime.logs.sink(id).line("== build (written while the page watches)");
+    await expect.poll(() => page.textContent("#log")).toContain("written while the page watches");
+    release(); // the recording executor then marks it succeeded; the stream ends on that status
+    await expect.poll(() => page.textContent("#log-status"), { timeout: 10_000 }).toBe("succeeded");
+    await page.screenshot({ path: join(tmpdir(), "deployer-dashboard.png"), fullPage: true });
+  });
+
+  it("never puts the webhook secret or the token in the page", async () => {
+    const html = await page.content();
+    expect(html).not.toContain(SECRET);
+    expect(html).not.toContain(TOKEN);
+  });
+});

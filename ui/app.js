@@ -1,0 +1,213 @@
+// The dashboard: a thin client of the same /api the CLI uses. The token lives in localStorage only;
+// every value from the server is inserted as text, never as HTML.
+const $ = (sel) => document.querySelector(sel);
+const KEY = "deployer.token";
+let followAbort;
+let selected;
+
+const token = () => localStorage.getItem(KEY);
+
+async function api(method, path, body) {
+  const res = await fetch(path, {
+    method,
+    headers: { authorization: `Bearer ${token()}`, ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (res.status === 401) {
+    signOut("The token was refused.");
+    throw new Error("unauthorized");
+  }
+  const data = res.headers.get("content-type")?.includes("json") ? await res.json() : await res.text();
+  if (!res.ok) throw new Error(data.error ?? `${res.status}`);
+  return data;
+}
+
+function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  if (cls) e.className = cls;
+  return e;
+}
+const short = (sha) => (sha ? sha.slice(0, 7) : "–");
+const when = (iso) => (iso ? new Date(iso).toLocaleString() : "–");
+const took = (d) =>
+  d.startedAt && d.finishedAt ? `${((Date.parse(d.finishedAt) - Date.parse(d.startedAt)) / 1000).toFixed(1)} s` : "–";
+const badge = (status) => el("span", status, `badge ${status}`);
+const button = (label, onClick) => {
+  const b = el("button", label);
+  b.addEventListener("click", (e) => {
+    e.stopPropagation();
+    onClick().catch((err) => ($("#error").textContent = err.message));
+  });
+  return b;
+};
+
+async function renderApps() {
+  const apps = await api("GET", "/api/apps");
+  const body = $("#apps tbody");
+  body.replaceChildren();
+  const filter = $("#filter");
+  const current = filter.value;
+  filter.replaceChildren(el("option", "all apps"));
+  filter.firstChild.value = "";
+  for (const a of apps) {
+    const opt = el("option", a.name);
+    opt.value = a.name;
+    filter.append(opt);
+    const tr = el("tr");
+    const last = a.lastDeployment;
+    const lastCell = el("td");
+    if (last) lastCell.append(badge(last.status), " ", el("span", short(last.sha), "mono"));
+    else lastCell.textContent = "never";
+    const actions = el("td");
+    actions.append(
+      button("Deploy", async () => {
+        await api("POST", `/api/apps/${encodeURIComponent(a.name)}/deploy`, {});
+        await refresh();
+      }),
+      " ",
+      button("Roll back", async () => {
+        if (!confirm(`Roll ${a.name} back to its previous succeeded commit?`)) return;
+        await api("POST", `/api/apps/${encodeURIComponent(a.name)}/rollback`, {});
+        await refresh();
+      }),
+    );
+    tr.append(
+      el("td", a.name),
+      el("td", a.branch ?? "–"),
+      el("td", short(a.currentSha), "mono"),
+      el("td", a.healthy === null ? "–" : a.healthy ? "yes" : "no"),
+      lastCell,
+      actions,
+    );
+    body.append(tr);
+  }
+  filter.value = current;
+}
+
+async function renderDeployments() {
+  const app = $("#filter").value;
+  const list = await api("GET", `/api/deployments?limit=50${app ? `&app=${encodeURIComponent(app)}` : ""}`);
+  const body = $("#deployments tbody");
+  body.replaceChildren();
+  for (const d of list) {
+    const tr = el("tr", undefined, `selectable${d.id === selected ? " selected" : ""}`);
+    tr.dataset.id = d.id;
+    const statusCell = el("td");
+    statusCell.append(badge(d.status));
+    const actions = el("td");
+    if (d.status === "queued" || d.status === "running") {
+      actions.append(
+        button("Cancel", async () => {
+          await api("POST", `/api/deployments/${encodeURIComponent(d.id)}/cancel`);
+          await refresh();
+        }),
+      );
+    }
+    tr.append(
+      el("td", d.id, "mono"),
+      el("td", d.app),
+      statusCell,
+      el("td", d.trigger),
+      el("td", d.actor ?? "–"),
+      el("td", short(d.sha), "mono"),
+      el("td", when(d.createdAt)),
+      el("td", took(d)),
+      el("td", d.rebuilt.join(", ") || "–"),
+      el("td", d.error ?? "", "error"),
+      actions,
+    );
+    tr.addEventListener("click", () => showLog(d.id));
+    body.append(tr);
+  }
+}
+
+/** Shows a deployment's log; follows it live (SSE over fetch, so the token can be sent) while it runs. */
+async function showLog(id) {
+  selected = id;
+  followAbort?.abort();
+  followAbort = new AbortController();
+  const signal = followAbort.signal;
+  for (const tr of document.querySelectorAll("#deployments tbody tr")) tr.classList.toggle("selected", tr.dataset.id === id);
+  $("#log-panel").hidden = false;
+  $("#log-id").textContent = id;
+  const d = await api("GET", `/api/deployments/${encodeURIComponent(id)}`);
+  $("#log-status").textContent = d.status;
+  $("#log-status").className = `badge ${d.status}`;
+  const pre = $("#log");
+  if (d.status !== "queued" && d.status !== "running") {
+    pre.textContent = await api("GET", `/api/deployments/${encodeURIComponent(id)}/log`);
+    return;
+  }
+  pre.textContent = "";
+  const res = await fetch(`/api/deployments/${encodeURIComponent(id)}/log?follow=1`, {
+    headers: { authorization: `Bearer ${token()}` },
+    signal,
+  });
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      const events = buffer.split("\n\n");
+      buffer = events.pop();
+      for (const ev of events) {
+        const data = ev
+          .split("\n")
+          .filter((l) => l.startsWith("data: "))
+          .map((l) => l.slice(6))
+          .join("\n");
+        if (ev.startsWith("event: end")) {
+          const end = JSON.parse(data);
+          $("#log-status").textContent = end.status;
+          $("#log-status").className = `badge ${end.status}`;
+          refresh();
+        } else if (data) {
+          pre.textContent += `${data}\n`;
+          pre.scrollTop = pre.scrollHeight;
+        }
+      }
+    }
+  } catch (err) {
+    if (!signal.aborted) throw err;
+  }
+}
+
+async function refresh() {
+  $("#error").textContent = "";
+  await renderApps();
+  await renderDeployments();
+}
+
+function signOut(message = "") {
+  localStorage.removeItem(KEY);
+  followAbort?.abort();
+  $("#dashboard").hidden = true;
+  $("#signout").hidden = true;
+  $("#login").hidden = false;
+  $("#login-error").textContent = message;
+}
+
+async function start() {
+  $("#login").hidden = true;
+  $("#dashboard").hidden = false;
+  $("#signout").hidden = false;
+  await refresh();
+}
+
+$("#login").addEventListener("submit", (e) => {
+  e.preventDefault();
+  localStorage.setItem(KEY, $("#token").value.trim());
+  $("#token").value = "";
+  start().catch(() => {});
+});
+$("#signout").addEventListener("click", () => signOut());
+$("#filter").addEventListener("change", () => renderDeployments());
+setInterval(() => {
+  if (token() && !document.hidden) refresh().catch(() => {});
+}, 5000);
+
+if (token()) start().catch(() => {});
+else signOut();
