@@ -128,7 +128,8 @@ async function showLog(id) {
   followAbort?.abort();
   followAbort = new AbortController();
   const signal = followAbort.signal;
-  for (const tr of document.querySelectorAll("#deployments tbody tr")) tr.classList.toggle("selected", tr.dataset.id === id);
+  for (const tr of document.querySelectorAll("#deployments tbody tr"))
+    tr.classList.toggle("selected", tr.dataset.id === id);
   $("#log-panel").hidden = false;
   $("#log-id").textContent = id;
   const d = await api("GET", `/api/deployments/${encodeURIComponent(id)}`);
