@@ -84,8 +84,7 @@ async function post(body) {
   const json = await res.json();
   return { ms: Number(process.hrtime.bigint() - t0) / 1e6, status: res.status, json };
 }
-const api = async (path) =>
-  (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+const api = async (path) => (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
@@ -154,16 +153,24 @@ try {
   const row = (name, xs) =>
     `${name.padEnd(16)}${String(xs.length).padStart(6)}${[50, 95, 99]
       .map((p) => pct(xs, p).toFixed(2).padStart(9))
-      .join("")}${Math.max(...xs).toFixed(2).padStart(9)}`;
-  console.log(`webhook latency while a deploy runs (deploy ${final.status} in ${took.toFixed(1)} s, build sleeps ${BUILD_SECONDS} s)`);
-  console.log(`${"".padEnd(16)}${"n".padStart(6)}${["p50", "p95", "p99", "max"].map((h) => `${h} ms`.padStart(9)).join("")}`);
+      .join("")}${Math.max(...xs)
+      .toFixed(2)
+      .padStart(9)}`;
+  console.log(
+    `webhook latency while a deploy runs (deploy ${final.status} in ${took.toFixed(1)} s, build sleeps ${BUILD_SECONDS} s)`,
+  );
+  console.log(
+    `${"".padEnd(16)}${"n".padStart(6)}${["p50", "p95", "p99", "max"].map((h) => `${h} ms`.padStart(9)).join("")}`,
+  );
   console.log(row("idle", idle));
   console.log(row("during deploy", during));
   console.log(
     `ratio during/idle: p50 ${(pct(during, 50) / pct(idle, 50)).toFixed(2)}x, p99 ${(pct(during, 99) / pct(idle, 99)).toFixed(2)}x`,
   );
   const p99 = pct(during, 99);
-  console.log(`target: p99 during deploy < ${TARGET_MS} ms: ${p99 < TARGET_MS ? "met" : "NOT met"} (${p99.toFixed(2)} ms)`);
+  console.log(
+    `target: p99 during deploy < ${TARGET_MS} ms: ${p99 < TARGET_MS ? "met" : "NOT met"} (${p99.toFixed(2)} ms)`,
+  );
   if (final.status !== "succeeded") console.log(`note: the deploy ended ${final.status}: ${final.error}`);
 } finally {
   clearTimeout(hardStop);

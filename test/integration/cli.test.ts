@@ -48,6 +48,7 @@ describe("deployer init", () => {
     expect(first.code).toBe(0);
     const yml = readFileSync(join(dir, "deployer.yml"), "utf8");
     const env = readFileSync(join(dir, ".env"), "utf8");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal ${VAR} syntax of the config file
     expect(yml).toContain("secret: ${GITHUB_WEBHOOK_SECRET}");
     expect(env).toMatch(/^GITHUB_WEBHOOK_SECRET=[0-9a-f]{64}$/m);
     expect(env).toMatch(/^DEPLOYER_API_TOKEN=[0-9a-f]{48}$/m);
