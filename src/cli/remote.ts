@@ -17,8 +17,6 @@ export async function waitFor(client: ApiClient, d: Deployment): Promise<never> 
   process.exit(final.status === "succeeded" ? 0 : 1);
 }
 
-export const short = (sha: string | null | undefined) => (sha ? sha.slice(0, 7) : "-");
-
 /** Prints rows as aligned columns. */
 export function table(header: string[], rows: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));

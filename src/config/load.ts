@@ -54,10 +54,16 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
   const base = dirname(file);
   const at = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
 
-  const apps: Record<string, AppConfig> = {};
+  // No prototype: an app named "constructor" or "__proto__" must not find Object's members.
+  const apps: Record<string, AppConfig> = Object.create(null);
   const pathProblems: string[] = [];
+  const owners = new Map<string, string>();
   for (const [name, app] of Object.entries(raw.apps)) {
     const path = at(app.path);
+    const owner = owners.get(path);
+    // One checkout, one queue: two apps on it would deploy over each other.
+    if (owner) pathProblems.push(`apps.${name}.path: ${path} is already the path of app ${owner}`);
+    owners.set(path, name);
     if (options.checkPaths !== false) {
       const problem = checkoutProblem(path);
       if (problem) pathProblems.push(`apps.${name}.path: ${path} ${problem}`);

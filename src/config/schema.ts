@@ -1,13 +1,16 @@
 import { z } from "zod";
 
+// Node timers overflow past 2^31-1 ms (about 24.8 days) and would fire at once.
+const MAX_SECONDS = 2_147_483;
+
 // Seconds; defaults follow what builds and health checks need in practice.
 export const timeoutsSchema = z
   .object({
-    git: z.coerce.number().positive().default(120),
-    build: z.coerce.number().positive().default(1800),
-    up: z.coerce.number().positive().default(600),
-    health: z.coerce.number().positive().default(120),
-    hooks: z.coerce.number().positive().default(600),
+    git: z.coerce.number().positive().max(MAX_SECONDS).default(120),
+    build: z.coerce.number().positive().max(MAX_SECONDS).default(1800),
+    up: z.coerce.number().positive().max(MAX_SECONDS).default(600),
+    health: z.coerce.number().positive().max(MAX_SECONDS).default(120),
+    hooks: z.coerce.number().positive().max(MAX_SECONDS).default(600),
   })
   .strict();
 
@@ -29,7 +32,7 @@ export const appSchema = z
       .object({
         url: z.url(),
         expect: z.coerce.number().int().min(100).max(599).default(200),
-        timeout: z.coerce.number().positive().default(60),
+        timeout: z.coerce.number().positive().max(MAX_SECONDS).default(60),
       })
       .strict()
       .optional(),

@@ -37,7 +37,13 @@ export class Queue {
       if (!deployment) continue;
       const controller = new AbortController();
       const done = this.execute(deployment, controller.signal)
-        .catch((err: unknown) => this.logger.error({ err, deployment: deployment.id }, "deployment crashed"))
+        .catch((err: unknown) => {
+          // Last guard: a deployment must never stay `running` in the store while nothing runs it.
+          this.logger.error({ err, deployment: deployment.id }, "deployment crashed");
+          if (this.store.get(deployment.id)?.status === "running") {
+            this.store.finish(deployment.id, "failed", `internal error: ${(err as Error)?.message ?? String(err)}`);
+          }
+        })
         .finally(() => {
           this.running.delete(app);
           this.kick();
@@ -45,10 +51,6 @@ export class Queue {
         });
       this.running.set(app, { id: deployment.id, controller, done });
     }
-  }
-
-  isRunning(id: string): boolean {
-    return [...this.running.values()].some((r) => r.id === id);
   }
 
   /** Cancels a queued deployment at once, or stops a running one's commands. Finished: 409. */
@@ -66,7 +68,7 @@ export class Queue {
       run.controller.abort();
       return d;
     }
-    throw new ConflictError(`deployment ${id} is ${d.status}; only queued or running deployments can be cancelled`);
+    throw new ConflictError(`deployment ${id} has already ended (${d.status}); there is nothing to cancel`);
   }
 
   /** Resolves when nothing runs and nothing is queued. For tests and graceful shutdown. */

@@ -5,48 +5,50 @@ import type { Config } from "../config/types.js";
 import type { DeploymentStore } from "../store/deployments.js";
 import type { Deployment } from "../store/types.js";
 
+/** Kills what a crashed deployer left running, and the git lock a killed git leaves behind. */
+function cleanUpAfter(d: Deployment & { pgid: number | null }, config: Config, logger: Logger): void {
+  try {
+    if (d.pgid) process.kill(-d.pgid, "SIGKILL");
+  } catch {
+    // Gone with the old process.
+  }
+  const app = config.apps[d.app];
+  try {
+    if (app) rmSync(join(app.path, ".git", "index.lock"), { force: true });
+  } catch (err) {
+    logger.warn({ err, app: d.app }, `${d.app}: could not remove a stale .git/index.lock`);
+  }
+}
+
 /**
  * Run once at start, before the queue: deployments a crash left `running` become `interrupted`,
- * any command they left behind is killed, and each app's newest interrupted work runs again
- * unless newer work is already queued. The queue then picks everything up from the store.
+ * any command they left behind is killed, and each one runs again (as a new deployment) unless newer
+ * work for its app is already queued. Marking and re-queuing happen in one transaction, so a crash
+ * here cannot drop the work. The queue then picks everything up from the store.
  */
 export function recoverInterrupted(config: Config, store: DeploymentStore, logger: Logger): Deployment[] {
   const requeued: Deployment[] = [];
-  const interrupted = store.running();
-  for (const d of interrupted) {
-    if (d.pgid) {
-      try {
-        process.kill(-d.pgid, "SIGKILL");
-      } catch {
-        // Gone with the old process.
-      }
-    }
-    const app = config.apps[d.app];
-    // A git process killed mid-write leaves its lock behind and blocks every later deploy.
-    if (app) rmSync(join(app.path, ".git", "index.lock"), { force: true });
+  for (const d of store.running()) {
+    cleanUpAfter(d, config, logger);
     const step = store.steps(d.id).at(-1)?.name;
-    store.finish(
-      d.id,
-      "interrupted",
-      `interrupted: deployer stopped while this deployment was running${step ? ` (in ${step})` : ""}`,
-    );
-    logger.warn({ app: d.app, deployment: d.id }, `${d.app} ${d.id} was interrupted by a restart`);
-  }
-  const newestPerApp = new Map<string, Deployment>();
-  for (const d of interrupted) newestPerApp.set(d.app, d);
-  for (const d of newestPerApp.values()) {
-    if (!config.apps[d.app]) continue;
     const next = store.transaction(() => {
-      if (store.appsWithQueued().includes(d.app)) return undefined;
+      store.finish(
+        d.id,
+        "interrupted",
+        `interrupted: deployer stopped while this deployment was running${step ? ` (in ${step})` : ""}`,
+      );
+      if (!config.apps[d.app] || store.appsWithQueued().includes(d.app)) return undefined;
       return store.insert({
         app: d.app,
-        trigger: "recovery",
+        // An interrupted rollback resumes as a rollback: it must not rebuild.
+        trigger: d.trigger === "rollback" ? "rollback" : "recovery",
         actor: `recovery of ${d.id}`,
         sha: d.sha,
         ref: d.ref ?? undefined,
         branch: d.branch ?? undefined,
       });
     });
+    logger.warn({ app: d.app, deployment: d.id }, `${d.app} ${d.id} was interrupted by a restart`);
     if (next) {
       requeued.push(next);
       logger.info({ app: d.app, deployment: next.id }, `${d.app}: re-queued ${d.sha.slice(0, 7)} as ${next.id}`);

@@ -14,20 +14,22 @@ function appOf(rt: Runtime, name: string): AppConfig {
 
 const gitOpts = (app: AppConfig) => ({ cwd: app.path, step: "request", timeoutMs: 60_000 });
 
-async function branchOf(app: AppConfig): Promise<string> {
+/** The branch an app deploys: configured, or the one its checkout is on. */
+export async function appBranch(app: AppConfig): Promise<string> {
   const branch = app.branch ?? (await git.currentBranch(gitOpts(app)));
   if (!branch) throw new BadRequestError(`app ${app.name} has no branch configured and its checkout is detached`);
   return branch;
 }
 
-async function fullSha(app: AppConfig, sha: string, fetchBranch?: string): Promise<string> {
+/**
+ * A full commit id. Requests only read the checkout (a fetch here would race a running deploy's sync):
+ * a full id is taken as it is and the deploy's sync fetches it; a short one must already be known.
+ */
+async function fullSha(app: AppConfig, sha: string): Promise<string> {
   if (!HEX.test(sha)) throw new BadRequestError(`"${sha}" is not a commit id (7 to 40 hex digits)`);
-  let full = await git.resolveCommit(sha, gitOpts(app));
-  if (!full && fetchBranch) {
-    await git.fetchBranch(fetchBranch, gitOpts(app)).catch(() => undefined);
-    full = await git.resolveCommit(sha, gitOpts(app));
-  }
-  if (!full) throw new BadRequestError(`commit ${sha} is not known to ${app.name}'s checkout or its origin`);
+  if (sha.length === 40) return sha;
+  const full = await git.resolveCommit(sha, gitOpts(app));
+  if (!full) throw new BadRequestError(`commit ${sha} is not in ${app.name}'s checkout; give the full 40-digit id`);
   return full;
 }
 
@@ -38,14 +40,14 @@ export async function requestDeploy(
   opts: { sha?: string | undefined; ref?: string | undefined; actor?: string | undefined },
 ): Promise<Deployment> {
   const app = appOf(rt, name);
-  let branch = await branchOf(app);
+  let branch = await appBranch(app);
   if (opts.ref) {
     const b = opts.ref.replace(/^refs\/heads\//, "");
     if (!git.isSafeBranchName(b)) throw new BadRequestError(`ref ${opts.ref} is not a branch name deployer accepts`);
     branch = b;
   }
   let sha: string;
-  if (opts.sha) sha = await fullSha(app, opts.sha, branch);
+  if (opts.sha) sha = await fullSha(app, opts.sha);
   else {
     const head = await git.remoteHead(branch, gitOpts(app));
     if (!head) throw new BadRequestError(`branch ${branch} does not exist on ${app.name}'s origin`);
@@ -61,9 +63,9 @@ export async function requestRollback(
   opts: { to?: string | undefined; actor?: string | undefined },
 ): Promise<Deployment> {
   const app = appOf(rt, name);
-  const branch = await branchOf(app);
+  const branch = await appBranch(app);
   let sha: string;
-  if (opts.to) sha = await fullSha(app, opts.to, branch);
+  if (opts.to) sha = await fullSha(app, opts.to);
   else {
     const [, previous] = rt.store.succeededShas(app.name, 2);
     if (!previous) throw new BadRequestError(`${app.name} has no earlier succeeded deployment to roll back to`);

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config/types.js";
 import { runDeployment } from "../pipeline/index.js";
 import type { ComposeCli } from "../runners/compose.js";
+import { withholdFromChildren } from "../runners/exec.js";
 import { openDb } from "../store/db.js";
 import { DeploymentStore } from "../store/deployments.js";
 import { LogStore } from "../store/logs.js";
@@ -29,6 +30,7 @@ export function createRuntime(config: Config, compose: ComposeCli, logger: Logge
   const db = openDb(join(config.dataDir, "deployer.db"));
   const store = new DeploymentStore(db);
   const logs = new LogStore(join(config.dataDir, "logs"), [config.secret, config.apiToken]);
+  withholdFromChildren([config.secret, config.apiToken]);
   const deps = { config, store, logs, compose, logger };
   const execute: Execute = opts.execute ?? ((d, signal) => runDeployment(deps, d, signal));
   const queue = new Queue(store, config.concurrency, execute, logger);

@@ -59,9 +59,11 @@ export function normalizeGitHub(delivery: IncomingDelivery, payload: unknown): F
   if (!repo || typeof repo.full_name !== "string" || typeof push.ref !== "string") {
     throw new BadRequestError("push payload lacks repository.full_name or ref");
   }
-  if (typeof push.after !== "string" || !SHA.test(push.after) || (push.before && !SHA.test(push.before))) {
+  if (typeof push.after !== "string" || !SHA.test(push.after) || (push.before && !SHA.test(String(push.before)))) {
     throw new BadRequestError("push payload has no valid before/after commit ids");
   }
+  // Signed does not mean well-formed: anything of the wrong type is dropped, never stored as is.
+  const text = (v: unknown) => (typeof v === "string" ? v : undefined);
   return {
     kind: "push",
     deliveryId,
@@ -69,14 +71,14 @@ export function normalizeGitHub(delivery: IncomingDelivery, payload: unknown): F
       forge: "github",
       deliveryId,
       repoFullName: repo.full_name,
-      repoName: repo.name ?? repo.full_name.split("/").pop() ?? "",
-      defaultBranch: repo.default_branch,
+      repoName: text(repo.name) ?? repo.full_name.split("/").pop() ?? "",
+      defaultBranch: text(repo.default_branch),
       ref: push.ref,
-      before: push.before,
+      before: text(push.before) ?? "0".repeat(40),
       after: push.after,
       deleted: push.deleted === true || /^0{40}$/.test(push.after),
-      pusher: push.pusher?.name ?? push.sender?.login,
-      headCommitMessage: push.head_commit?.message,
+      pusher: text(push.pusher?.name) ?? text(push.sender?.login),
+      headCommitMessage: text(push.head_commit?.message),
     },
   };
 }

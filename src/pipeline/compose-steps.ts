@@ -12,12 +12,13 @@ function target(ctx: DeployContext) {
 }
 
 /** Reads the compose files of the new commit: which services exist and which are built. */
-export async function resolveServices(ctx: DeployContext): Promise<void> {
+export async function resolveServices(ctx: DeployContext, step = "plan"): Promise<void> {
   ctx.target = composeTarget(ctx.app);
   try {
-    ctx.services = await composeCli.services(ctx.compose, ctx.target, runOptions(ctx, "plan", "git"));
+    ctx.services = await composeCli.services(ctx.compose, ctx.target, runOptions(ctx, step, "git"));
   } catch (err) {
-    throw new StepFailed("plan", `cannot read compose files ${ctx.target.files.join(", ")}: ${(err as Error).message}`);
+    if (!(err instanceof composeCli.ComposeError)) throw err;
+    throw new StepFailed(step, `cannot read compose files ${ctx.target.files.join(", ")}: ${(err as Error).message}`);
   }
 }
 

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Cancelled, CommandTimedOut, StepFailed } from "../errors.js";
 import { containerIds } from "../runners/compose.js";
 import { inspectContainers } from "../runners/docker.js";
+import { probe } from "../runners/http.js";
 import type { DeployContext } from "./context.js";
 import { runOptions } from "./context.js";
 
@@ -18,6 +19,17 @@ export async function health(ctx: DeployContext): Promise<string> {
   const checked: string[] = [];
 
   const ids = await containerIds(ctx.compose, ctx.target, opts);
+  // A container that crashed at start (or loops restarting) is a failed deploy, health check or not.
+  // One that exited 0 is a finished one-shot job.
+  const crashed = (await inspectContainers(ids, opts)).find(
+    (s) => !s.oneOff && (s.restarting || (!s.running && s.exitCode !== 0)),
+  );
+  if (crashed) {
+    throw new StepFailed(
+      "health",
+      `health check failed: container ${crashed.name} ${crashed.restarting ? "keeps restarting" : `exited with code ${crashed.exitCode}`}`,
+    );
+  }
   for (;;) {
     const states = (await inspectContainers(ids, opts)).filter((s) => s.health !== undefined);
     if (states.length === 0) break;
@@ -33,22 +45,15 @@ export async function health(ctx: DeployContext): Promise<string> {
   const hc = ctx.app.healthcheck;
   if (hc) {
     const until = Math.min(deadline, Date.now() + hc.timeout * 1000);
-    let last = "no answer";
     for (;;) {
-      try {
-        const res = await fetch(hc.url, { signal: AbortSignal.timeout(5000), redirect: "manual" });
-        await res.body?.cancel();
-        if (res.status === hc.expect) {
-          ctx.log.line(`health: ${hc.url} answered ${res.status}`);
-          checked.push(`${hc.url} → ${res.status}`);
-          break;
-        }
-        last = `status ${res.status}, expected ${hc.expect}`;
-      } catch (err) {
-        last = (err as Error).message;
+      const answer = await probe(hc.url, hc.expect, 5000);
+      if (answer.ok) {
+        ctx.log.line(`health: ${hc.url} answered ${hc.expect}`);
+        checked.push(`${hc.url} → ${hc.expect}`);
+        break;
       }
       if (Date.now() >= until) {
-        throw new StepFailed("health", `health check failed: ${hc.url} ${last} after ${hc.timeout} s`);
+        throw new StepFailed("health", `health check failed: ${hc.url} ${answer.detail} after ${hc.timeout} s`);
       }
       await wait(ctx, until, opts.timeoutMs);
     }

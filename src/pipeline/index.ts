@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Timeouts } from "../config/schema.js";
 import type { Config } from "../config/types.js";
 import { Cancelled, DeployerError } from "../errors.js";
+import { shortSha } from "../helpers/short-sha.js";
 import type { ComposeCli } from "../runners/compose.js";
 import * as git from "../runners/git.js";
 import type { DeploymentStore } from "../store/deployments.js";
@@ -16,7 +17,7 @@ import { health } from "./health.js";
 import { postDeploy, preDeploy } from "./hooks.js";
 import { pruneImageTags, restoreImages, tagDeployedImages } from "./images.js";
 import { REBUILD_TRIGGER } from "./plan-input.js";
-import { short, sync } from "./sync.js";
+import { sync } from "./sync.js";
 
 export interface PipelineStep {
   name: string;
@@ -25,17 +26,28 @@ export interface PipelineStep {
   run: (ctx: DeployContext) => Promise<string | undefined>;
 }
 
-/** After a successful deploy: the trigger file goes, images get their commit tag, old tags go. */
+/**
+ * After a healthy deploy: images get their commit tag, old tags go, then the trigger file goes.
+ * The new version is already live and healthy, so bookkeeping trouble is reported, never a failure.
+ */
 async function finalize(ctx: DeployContext): Promise<string> {
+  let detail: string;
+  try {
+    await tagDeployedImages(ctx);
+    const pruned = await pruneImageTags(ctx);
+    detail = `images tagged ${shortSha(ctx.deployment.sha)}; ${pruned} old tag(s) pruned`;
+  } catch (err) {
+    detail = `image tagging incomplete (rollback to this commit may rebuild): ${errorMessage(err)}`;
+    ctx.log.line(detail);
+  }
   rmSync(join(ctx.app.path, REBUILD_TRIGGER), { force: true });
-  await tagDeployedImages(ctx);
-  const pruned = await pruneImageTags(ctx);
-  return `images tagged ${short(ctx.deployment.sha)}; ${pruned} old tag(s) pruned`;
+  return detail;
 }
 
 /** Rollback reuses the images tagged for the commit; only a service whose image is gone gets built. */
 async function images(ctx: DeployContext): Promise<string> {
-  await resolveServices(ctx);
+  await resolveServices(ctx, "images");
+  ctx.imagesTouched = true;
   const missing = await restoreImages(ctx, ctx.deployment.sha);
   ctx.rebuild = missing.map((service) => ({ service, reasons: ["no image kept for this commit"] }));
   if (!ctx.recovering) ctx.store.update(ctx.deployment.id, { rebuilt: missing });
@@ -55,11 +67,16 @@ export const DEPLOY_STEPS: PipelineStep[] = [
   { name: "finalize", timeout: "git", run: finalize },
 ];
 
-export const ROLLBACK_STEPS: PipelineStep[] = [
-  { name: "sync", timeout: "git", run: sync },
+/** Back to a kept commit after a failure: the checkout is already there, so no sync, and no bookkeeping. */
+const RESTORE_STEPS: PipelineStep[] = [
   { name: "images", timeout: "build", run: images },
   { name: "up", timeout: "up", run: up },
   { name: "health", timeout: "health", run: health },
+];
+
+export const ROLLBACK_STEPS: PipelineStep[] = [
+  { name: "sync", timeout: "git", run: sync },
+  ...RESTORE_STEPS,
   { name: "finalize", timeout: "git", run: finalize },
 ];
 
@@ -116,10 +133,10 @@ async function runSteps(ctx: DeployContext, steps: PipelineStep[], deps: Pipelin
  */
 async function recover(failed: DeployContext, deps: PipelineDeps): Promise<string> {
   // Recovery must not be cut short by the cancel that may have caused it.
-  const ctx: DeployContext = { ...failed, signal: new AbortController().signal };
-  const opts = runOptions(ctx, "recover", "git");
-  const previous = deps.store.lastSucceeded(ctx.app.name, ctx.deployment.id);
+  const ctx: DeployContext = { ...failed, signal: new AbortController().signal, deadline: undefined };
   try {
+    const opts = runOptions(ctx, "recover", "git");
+    const previous = deps.store.lastSucceeded(ctx.app.name, ctx.deployment.id);
     if (ctx.containersTouched && previous) {
       ctx.log.line(`== rollback to ${previous.sha}`);
       await git.checkout(ctx.branch, previous.sha, opts);
@@ -129,7 +146,7 @@ async function recover(failed: DeployContext, deps: PipelineDeps): Promise<strin
         containersTouched: false,
         recovering: true,
       };
-      await runSteps(rollbackCtx, ROLLBACK_STEPS.slice(1, 4), deps);
+      await runSteps(rollbackCtx, RESTORE_STEPS, deps);
       return `; rolled back to ${previous.sha}`;
     }
     if (ctx.checkoutMoved && ctx.previousSha) {
@@ -148,13 +165,22 @@ async function recover(failed: DeployContext, deps: PipelineDeps): Promise<strin
   }
 }
 
-/** Runs one claimed deployment to the end and records the outcome. Never throws. */
+/** Runs one claimed deployment to the end and records the outcome. */
 export async function runDeployment(deps: PipelineDeps, deployment: Deployment, signal: AbortSignal): Promise<void> {
+  try {
+    await deploy(deps, deployment, signal);
+  } finally {
+    deps.logs.end(deployment.id);
+  }
+}
+
+async function deploy(deps: PipelineDeps, deployment: Deployment, signal: AbortSignal): Promise<void> {
   const app = deps.config.apps[deployment.app];
   const log = deps.logs.sink(deployment.id);
-  if (!app) {
-    deps.store.finish(deployment.id, "failed", `app ${deployment.app} is no longer configured`);
-    deps.logs.end(deployment.id);
+  const branch = deployment.branch ?? app?.branch;
+  if (!app || !branch) {
+    const why = app ? "has no branch recorded" : `is for app ${deployment.app}, which is no longer configured`;
+    deps.store.finish(deployment.id, "failed", `deployment ${why}`);
     return;
   }
   const ctx: DeployContext = {
@@ -166,7 +192,7 @@ export async function runDeployment(deps: PipelineDeps, deployment: Deployment, 
     log,
     logger: deps.logger,
     signal,
-    branch: deployment.branch ?? app.branch ?? "main",
+    branch,
   };
   log.line(
     `deployment ${deployment.id} of ${app.name} at ${deployment.sha} (${deployment.trigger}${deployment.actor ? ` by ${deployment.actor}` : ""})`,
@@ -183,7 +209,7 @@ export async function runDeployment(deps: PipelineDeps, deployment: Deployment, 
     log.line(`deployment ${cancelled ? "cancelled" : "failed"}: ${message}`);
     deps.logger.warn({ app: app.name, deployment: deployment.id }, `${app.name} ${deployment.id} failed: ${message}`);
   } finally {
-    for (const gone of deps.store.prune(app.name, deps.config.history)) deps.logs.remove(gone);
-    deps.logs.end(deployment.id);
+    const pruned = deps.store.prune(app.name, deps.config.history, deps.config.keepImages);
+    for (const gone of pruned) deps.logs.remove(gone);
   }
 }

@@ -41,12 +41,14 @@ export function describeBuild(root: string, svc: ComposeService): BuiltService {
 
 /**
  * The commit the running containers were built from. Normally where the checkout was before sync;
- * after a crash mid-deploy the checkout may already have moved, so the interrupted deployment's
- * recorded starting point is used instead.
+ * after a crash mid-deploy (maybe several in a row) the checkout may already have moved, so the last
+ * succeeded commit is used then, or failing that the interrupted deployment's starting point.
  */
 export function diffBase(ctx: DeployContext): string | undefined {
   const last = ctx.store.lastStarted(ctx.app.name, ctx.deployment.id);
-  if (last?.status === "interrupted" && last.previousSha) return last.previousSha;
+  if (last?.status === "interrupted") {
+    return ctx.store.lastSucceeded(ctx.app.name, ctx.deployment.id)?.sha ?? last.previousSha ?? undefined;
+  }
   return ctx.previousSha;
 }
 

@@ -1,4 +1,5 @@
 import { StepFailed } from "../errors.js";
+import { shortSha } from "../helpers/short-sha.js";
 import * as git from "../runners/git.js";
 import type { DeployContext } from "./context.js";
 import { runOptions } from "./context.js";
@@ -34,7 +35,5 @@ export async function sync(ctx: DeployContext): Promise<string> {
     ctx.checkoutMoved = true;
     await git.checkout(ctx.branch, sha, opts);
   }
-  return `${short(ctx.previousSha)} → ${short(sha)}`;
+  return `${shortSha(ctx.previousSha)} → ${shortSha(sha)}`;
 }
-
-export const short = (sha: string | undefined | null) => (sha ? sha.slice(0, 7) : "none");

@@ -87,6 +87,7 @@ export async function up(cli: ComposeCli, target: ComposeTarget, opts: RunOption
 }
 
 export async function containerIds(cli: ComposeCli, target: ComposeTarget, opts: RunOptions): Promise<string[]> {
-  const out = await composeOk(cli, target, ["ps", "-q"], { ...opts, log: undefined });
+  // -a: v2 leaves exited containers out otherwise, and a crashed container is what we look for.
+  const out = await composeOk(cli, target, ["ps", "-a", "-q"], { ...opts, log: undefined });
   return out.split(/\s+/).filter(Boolean);
 }

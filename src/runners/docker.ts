@@ -25,6 +25,10 @@ export interface ContainerState {
   id: string;
   name: string;
   running: boolean;
+  restarting: boolean;
+  exitCode: number;
+  /** Made by `compose run`, not part of the app's services. */
+  oneOff: boolean;
   /** Docker healthcheck status, when the container defines one. */
   health: "starting" | "healthy" | "unhealthy" | undefined;
 }
@@ -36,12 +40,16 @@ export async function inspectContainers(ids: string[], opts: RunOptions): Promis
   const data = JSON.parse(r.stdout) as {
     Id: string;
     Name: string;
-    State: { Running: boolean; Health?: { Status: ContainerState["health"] } };
+    State: { Running: boolean; Restarting: boolean; ExitCode: number; Health?: { Status: ContainerState["health"] } };
+    Config: { Labels?: Record<string, string> | null };
   }[];
   return data.map((c) => ({
     id: c.Id,
     name: c.Name.replace(/^\//, ""),
     running: c.State.Running,
+    restarting: c.State.Restarting,
+    exitCode: c.State.ExitCode,
+    oneOff: /^true$/i.test(c.Config.Labels?.["com.docker.compose.oneoff"] ?? ""),
     health: c.State.Health?.Status,
   }));
 }

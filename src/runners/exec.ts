@@ -14,8 +14,6 @@ export interface RunOptions {
   log?: LogSink | undefined;
   /** Called with the process group id once started, and with null when it ends. */
   onProcessGroup?: ((pgid: number | null) => void) | undefined;
-  /** Text printed in the log instead of the real argv (when an argument is secret). */
-  display?: string | undefined;
 }
 
 export interface RunResult {
@@ -25,12 +23,20 @@ export interface RunResult {
   durationMs: number;
 }
 
-// deployer's own credentials stay in deployer: git, Compose and hooks never see them.
-const WITHHELD = ["GITHUB_WEBHOOK_SECRET", "DEPLOYER_API_TOKEN"];
+// deployer's own credentials stay in deployer: git, Compose and hooks never see them,
+// under their usual names or any other variable that holds the same value.
+const WITHHELD_NAMES = ["GITHUB_WEBHOOK_SECRET", "DEPLOYER_API_TOKEN"];
+const withheldValues = new Set<string>();
+
+/** Values no child process may receive in its environment (the configured secret and token). */
+export function withholdFromChildren(values: (string | undefined)[]): void {
+  for (const v of values) if (v) withheldValues.add(v);
+}
 
 function childEnv(extra: Record<string, string> | undefined): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env, ...extra };
-  for (const name of WITHHELD) delete env[name];
+  for (const name of WITHHELD_NAMES) delete env[name];
+  for (const [name, value] of Object.entries(env)) if (value && withheldValues.has(value)) delete env[name];
   return env;
 }
 
@@ -52,7 +58,7 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
  */
 export async function run(cmd: string, args: string[], opts: RunOptions): Promise<RunResult> {
   const started = Date.now();
-  opts.log?.line(`$ ${opts.display ?? [cmd, ...args].join(" ")}`);
+  opts.log?.line(`$ ${[cmd, ...args].join(" ")}`);
   if (opts.signal?.aborted) throw new Cancelled(opts.step);
 
   const child = execa(cmd, args, {

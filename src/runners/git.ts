@@ -64,11 +64,6 @@ export async function remoteHead(branch: string, opts: GitOptions): Promise<stri
   return out.split(/\s+/)[0] || undefined;
 }
 
-export async function originUrl(opts: GitOptions): Promise<string | undefined> {
-  const r = await run("git", ["remote", "get-url", "origin"], opts);
-  return r.exitCode === 0 ? r.stdout.trim() : undefined;
-}
-
 /** The branch the checkout is on, if any. */
 export async function currentBranch(opts: GitOptions): Promise<string | undefined> {
   const r = await run("git", ["symbolic-ref", "--quiet", "--short", "HEAD"], opts);

@@ -1,3 +1,5 @@
+import { DEPLOYMENT_STATUSES } from "../store/types.js";
+
 // JSON schemas for the routes: they validate input and feed the OpenAPI document at /docs.
 
 export const errorSchema = {
@@ -11,10 +13,7 @@ export const deploymentSchema = {
   properties: {
     id: { type: "string" },
     app: { type: "string" },
-    status: {
-      type: "string",
-      enum: ["queued", "running", "succeeded", "failed", "superseded", "cancelled", "interrupted"],
-    },
+    status: { type: "string", enum: [...DEPLOYMENT_STATUSES] },
     trigger: { type: "string", enum: ["push", "manual", "rollback", "recovery"] },
     actor: { type: ["string", "null"] },
     sha: { type: "string" },

@@ -42,6 +42,8 @@ const MIGRATIONS: string[] = [
      detail        TEXT
    );
    CREATE INDEX steps_deployment ON steps (deployment_id);`,
+  // The boot a recorded process group belongs to: after a reboot the id may name another process.
+  "ALTER TABLE deployments ADD COLUMN pgid_boot TEXT;",
 ];
 
 /** Opens (and migrates) the database. WAL so readers never block the worker's writes. */
@@ -49,7 +51,8 @@ export function openDb(file: string): Db {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
+  // FULL: a 202 is only sent once the deployment is on disk, power loss included.
+  db.pragma("synchronous = FULL");
   db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
   const version = db.pragma("user_version", { simple: true }) as number;

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { Statement } from "better-sqlite3";
 import type { Db } from "./db.js";
 import type { Deployment, DeploymentStatus, NewDeployment, Step } from "./types.js";
@@ -22,6 +23,15 @@ interface Row {
 }
 
 const now = () => new Date().toISOString();
+
+/** This boot of the machine; a process group recorded in another boot is no longer ours. */
+const BOOT_ID = (() => {
+  try {
+    return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+  } catch {
+    return "unknown";
+  }
+})();
 const DELIVERY_RETENTION_MS = 30 * 24 * 3600 * 1000;
 
 /** Time-ordered, unguessable-enough id: readable in logs and sortable by creation. */
@@ -155,14 +165,16 @@ export class DeploymentStore {
 
   /** Process group of the command a deployment is running now, so a restart can stop an orphan. */
   setPgid(id: string, pgid: number | null): void {
-    this.sql("UPDATE deployments SET pgid = ? WHERE id = ?").run(pgid, id);
+    this.sql("UPDATE deployments SET pgid = ?, pgid_boot = ? WHERE id = ?").run(pgid, BOOT_ID, id);
   }
 
   running(): (Deployment & { pgid: number | null })[] {
     const rows = this.sql(`SELECT * FROM deployments WHERE status = 'running' ORDER BY seq`).all() as (Row & {
       pgid: number | null;
+      pgid_boot: string | null;
     })[];
-    return rows.map((r) => ({ ...toDeployment(r), pgid: r.pgid }));
+    // Only a process group from this boot can still be the deployment's orphan.
+    return rows.map((r) => ({ ...toDeployment(r), pgid: r.pgid_boot === BOOT_ID ? r.pgid : null }));
   }
 
   lastSucceeded(app: string, excludeId?: string): Deployment | undefined {
@@ -245,13 +257,18 @@ export class DeploymentStore {
     }));
   }
 
-  /** Keeps the newest `keep` deployments of an app; returns the ids removed so their logs can go too. */
-  prune(app: string, keep: number): string[] {
+  /**
+   * Keeps the newest `keep` deployments of an app, and always its newest `keepSucceeded` succeeded ones
+   * (they are the rollback targets). Returns the ids removed so their logs can go too.
+   */
+  prune(app: string, keep: number, keepSucceeded = 0): string[] {
     return this.transaction(() => {
       const rows = this.sql(
-        `SELECT id FROM deployments WHERE app = ? AND status NOT IN ('queued','running')
-           ORDER BY seq DESC LIMIT -1 OFFSET ?`,
-      ).all(app, keep) as { id: string }[];
+        `SELECT id FROM deployments WHERE app = @app AND status NOT IN ('queued','running')
+           AND id NOT IN (SELECT id FROM deployments WHERE app = @app AND status = 'succeeded'
+                          ORDER BY seq DESC LIMIT @keepSucceeded)
+           ORDER BY seq DESC LIMIT -1 OFFSET @keep`,
+      ).all({ app, keep, keepSucceeded }) as { id: string }[];
       const ids = rows.map((r) => r.id);
       const delSteps = this.sql("DELETE FROM steps WHERE deployment_id = ?");
       const delDep = this.sql("DELETE FROM deployments WHERE id = ?");

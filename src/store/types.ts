@@ -8,7 +8,8 @@ export const DEPLOYMENT_STATUSES = [
   "interrupted",
 ] as const;
 export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
-export const FINISHED: readonly DeploymentStatus[] = ["succeeded", "failed", "superseded", "cancelled"];
+/** Statuses a deployment never leaves. */
+export const FINISHED: readonly DeploymentStatus[] = ["succeeded", "failed", "superseded", "cancelled", "interrupted"];
 
 export type Trigger = "push" | "manual" | "rollback" | "recovery";
 

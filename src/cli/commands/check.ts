@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { composeTarget } from "../../config/app-compose.js";
+import { appBranch } from "../../engine/requests.js";
 import { ConfigError } from "../../errors.js";
 import { detectCompose } from "../../runners/compose.js";
 import { dockerAvailable } from "../../runners/docker.js";
@@ -35,7 +36,7 @@ export async function findProblems(cmd: Command): Promise<{ problems: string[]; 
       if (!existsSync(resolve(app.path, f)))
         problems.push(`apps.${app.name}: compose file ${f} not found in ${app.path}`);
     }
-    const branch = app.branch ?? (await git.currentBranch(opts));
+    const branch = await appBranch(app).catch(() => undefined);
     if (!branch) problems.push(`apps.${app.name}.branch: not set and the checkout is not on a branch`);
     else if (gitOk) {
       const head = await git.remoteHead(branch, opts).catch((e: Error) => {

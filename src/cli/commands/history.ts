@@ -1,7 +1,8 @@
 import type { Command } from "commander";
+import { shortSha } from "../../helpers/short-sha.js";
 import type { Deployment } from "../../store/types.js";
 import { fail } from "../context.js";
-import { clientFor, short, table } from "../remote.js";
+import { clientFor, table } from "../remote.js";
 
 function duration(d: Deployment): string {
   if (!d.startedAt || !d.finishedAt) return "-";
@@ -26,7 +27,7 @@ export function historyCommand(program: Command): void {
             d.id,
             d.status,
             d.trigger,
-            short(d.sha),
+            shortSha(d.sha),
             d.createdAt,
             duration(d),
             d.rebuilt.join(",") || "-",

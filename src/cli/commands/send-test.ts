@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sign } from "@octokit/webhooks-methods";
 import type { Command } from "commander";
+import { appBranch } from "../../engine/requests.js";
 import * as git from "../../runners/git.js";
 import { fail, requireConfig, serverUrl } from "../context.js";
 
@@ -16,8 +17,7 @@ export function sendTestCommand(program: Command): void {
         if (!app) throw new Error(`no app named ${name}; configured: ${Object.keys(config.apps).join(", ")}`);
         if (!config.secret) throw new Error("no webhook secret configured, nothing to sign with");
         const gitOpts = { cwd: app.path, step: "send-test", timeoutMs: 60_000 };
-        const branch = app.branch ?? (await git.currentBranch(gitOpts));
-        if (!branch) throw new Error(`app ${name} has no branch configured and its checkout is detached`);
+        const branch = await appBranch(app);
         const sha = await git.remoteHead(branch, gitOpts);
         if (!sha) throw new Error(`branch ${branch} not found on ${name}'s origin`);
         const fullName = app.repo ?? `send-test/${name}`;

@@ -40,8 +40,10 @@ export function serveCommand(program: Command): void {
           if (stopping) return;
           stopping = true;
           logger.info(`${signal}: stopping; running deployments get 30 s to finish`);
-          await app.close();
-          await runtime.close(30_000);
+          // Stop starting new work while the HTTP server closes (live log streams end with it),
+          // then give running deployments their grace; the database closes last.
+          await Promise.all([runtime.queue.stop(30_000), app.close()]);
+          await runtime.close(0);
           process.exit(0);
         };
         process.on("SIGTERM", () => void shutdown("SIGTERM"));

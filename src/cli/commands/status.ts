@@ -1,7 +1,8 @@
 import type { Command } from "commander";
+import { shortSha } from "../../helpers/short-sha.js";
 import type { Deployment } from "../../store/types.js";
 import { fail } from "../context.js";
-import { clientFor, short, table } from "../remote.js";
+import { clientFor, table } from "../remote.js";
 
 interface AppSummary {
   name: string;
@@ -25,7 +26,7 @@ export function statusCommand(program: Command): void {
           apps.map((a) => [
             a.name,
             a.branch ?? "-",
-            short(a.currentSha),
+            shortSha(a.currentSha),
             a.healthy === null ? "-" : a.healthy ? "yes" : "no",
             a.lastDeployment?.id ?? "-",
             a.lastDeployment?.status ?? "-",

@@ -1,27 +1,12 @@
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance } from "fastify";
-import type { AppConfig } from "../../config/types.js";
+import { appStatuses } from "../../engine/app-status.js";
 import { requestDeploy, requestRollback } from "../../engine/requests.js";
 import type { Runtime } from "../../engine/runtime.js";
 import { NotFoundError, UnauthorizedError } from "../../errors.js";
 import { FINISHED } from "../../store/types.js";
 import { hasValidToken } from "../auth.js";
 import { appSummarySchema, deploymentSchema, errorSchema } from "../schemas.js";
-
-/**
- * Live when the app has a health URL (asked now, 2 s at most); otherwise whether anything was
- * ever deployed successfully (null: never deployed).
- */
-async function isHealthy(app: AppConfig, deployed: boolean): Promise<boolean | null> {
-  if (!app.healthcheck) return deployed ? true : null;
-  try {
-    const res = await fetch(app.healthcheck.url, { signal: AbortSignal.timeout(2000), redirect: "manual" });
-    await res.body?.cancel();
-    return res.status === app.healthcheck.expect;
-  } catch {
-    return false;
-  }
-}
 
 export interface ApiOptions {
   runtime: Runtime;
@@ -53,6 +38,12 @@ export async function apiRoutes(app: FastifyInstance, { runtime, maxAuthFailures
     if (!hasValidToken(req, config.apiToken)) throw new UnauthorizedError("missing or invalid Bearer token");
   });
 
+  // Live log streams would hold app.close() open until their deployments end.
+  const streams = new Set<() => void>();
+  app.addHook("preClose", async () => {
+    for (const end of streams) end();
+  });
+
   const getDeployment = (id: string) => {
     const d = store.getWithSteps(id);
     if (!d) throw new NotFoundError(`deployment ${id} not found`);
@@ -68,22 +59,7 @@ export async function apiRoutes(app: FastifyInstance, { runtime, maxAuthFailures
         response: { 200: { type: "array", items: appSummarySchema } },
       },
     },
-    async () =>
-      Promise.all(
-        Object.values(config.apps).map(async (a) => {
-          const [last] = store.list({ app: a.name, limit: 1 });
-          const current = store.lastSucceeded(a.name);
-          return {
-            name: a.name,
-            repo: a.repo ?? null,
-            branch: a.branch ?? null,
-            currentSha: current?.sha ?? null,
-            healthy: await isHealthy(a, current !== undefined),
-            running: store.list({ app: a.name, limit: 20 }).find((d) => d.status === "running")?.id ?? null,
-            lastDeployment: last ?? null,
-          };
-        }),
-      ),
+    async () => appStatuses(runtime),
   );
 
   app.get<{ Querystring: { app?: string; limit?: number } }>(
@@ -140,17 +116,20 @@ export async function apiRoutes(app: FastifyInstance, { runtime, maxAuthFailures
         connection: "keep-alive",
         "x-accel-buffering": "no",
       });
+      // Headers go out now, not with the first log line (a queued deployment may not log for a while).
+      res.write(": stream open\n\n");
       const send = (chunk: string) => {
         for (const line of chunk.split("\n")) if (line) res.write(`data: ${line}\n\n`);
       };
       let closed = false;
       const finished = () => {
         const status = store.get(d.id)?.status;
-        return status === undefined || FINISHED.includes(status) || status === "interrupted";
+        return status === undefined || FINISHED.includes(status);
       };
       const close = () => {
         if (closed) return;
         closed = true;
+        streams.delete(close);
         unsubscribe();
         clearInterval(watch);
         const final = store.get(d.id);
@@ -167,8 +146,10 @@ export async function apiRoutes(app: FastifyInstance, { runtime, maxAuthFailures
         if (finished()) close();
         else if (++ticks % 15 === 0) res.write(": keep-alive\n\n");
       }, 1000);
+      streams.add(close);
       req.raw.on("close", () => {
         closed = true;
+        streams.delete(close);
         unsubscribe();
         clearInterval(watch);
       });

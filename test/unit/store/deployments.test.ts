@@ -243,7 +243,7 @@ describe("Queue", () => {
     await tick();
     expect(ex.runs.map((r) => r.d.id)).toEqual([first.id]);
     expect(store.get(second.id)?.status).toBe("queued");
-    expect(q.isRunning(first.id)).toBe(true);
+    expect(store.get(first.id)?.status).toBe("running");
 
     ex.finish(first.id);
     await tick();

@@ -1,0 +1,121 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseConfig } from "../../../src/config/load.js";
+import { recoverInterrupted } from "../../../src/engine/recovery.js";
+import { createLogger } from "../../../src/logger.js";
+import type { DeployContext } from "../../../src/pipeline/context.js";
+import { diffBase } from "../../../src/pipeline/plan-input.js";
+import { type Db, openDb } from "../../../src/store/db.js";
+import { DeploymentStore } from "../../../src/store/deployments.js";
+import type { Deployment, Trigger } from "../../../src/store/types.js";
+
+const logger = createLogger({ console: false });
+const sha = (n: number) => n.toString(16).padStart(40, "0");
+const config = parseConfig(
+  "apps:\n  shop: { repo: acme/shop, path: /nonexistent-shop, branch: main }\n",
+  "/t/deployer.yml",
+  {
+    env: {},
+    checkPaths: false,
+  },
+);
+
+let db: Db;
+let store: DeploymentStore;
+beforeEach(() => {
+  db = openDb(":memory:");
+  store = new DeploymentStore(db);
+});
+afterEach(() => db.close());
+
+/** A deployment in the given state, as the pipeline would have left it. */
+function make(n: number, status: Deployment["status"], trigger: Trigger = "push", previousSha?: string): Deployment {
+  const d = store.insert({ app: "shop", trigger, sha: sha(n), ref: "refs/heads/main", branch: "main" });
+  if (status !== "queued") {
+    store.claimNext("shop");
+    if (previousSha) store.update(d.id, { previousSha });
+    if (status !== "running") store.finish(d.id, status);
+  }
+  return store.get(d.id) as Deployment;
+}
+
+describe("recoverInterrupted", () => {
+  it("marks a running deployment interrupted and runs its commit again", () => {
+    const d = make(1, "running");
+    const [again] = recoverInterrupted(config, store, logger);
+    expect(store.get(d.id)?.status).toBe("interrupted");
+    expect(store.get(d.id)?.error).toMatch(/^interrupted: /);
+    expect(again).toMatchObject({ trigger: "recovery", sha: sha(1), status: "queued", actor: `recovery of ${d.id}` });
+  });
+
+  it("resumes an interrupted rollback as a rollback, so it does not rebuild", () => {
+    make(1, "running", "rollback");
+    const [again] = recoverInterrupted(config, store, logger);
+    expect(again?.trigger).toBe("rollback");
+  });
+
+  it("lets a newer queued push win instead of re-running the interrupted one", () => {
+    const d = make(1, "running");
+    make(2, "queued");
+    expect(recoverInterrupted(config, store, logger)).toHaveLength(0);
+    expect(store.get(d.id)?.status).toBe("interrupted");
+    expect(store.appsWithQueued()).toEqual(["shop"]);
+  });
+
+  it("never offers a process group recorded in another boot for killing", () => {
+    const d = make(1, "running");
+    store.setPgid(d.id, 4242);
+    expect(store.running()[0]?.pgid).toBe(4242);
+    db.prepare("UPDATE deployments SET pgid_boot = 'another-boot' WHERE id = ?").run(d.id);
+    expect(store.running()[0]?.pgid).toBeNull();
+  });
+});
+
+describe("diffBase", () => {
+  const ctx = (d: Deployment, previousSha: string) =>
+    ({ store, app: { name: "shop" }, deployment: d, previousSha }) as unknown as DeployContext;
+
+  it("is where the checkout was before sync, normally", () => {
+    make(1, "succeeded");
+    const d = make(2, "running", "push", sha(1));
+    expect(diffBase(ctx(d, sha(1)))).toBe(sha(1));
+  });
+
+  it("is the last succeeded commit after interrupts, even two in a row", () => {
+    make(1, "succeeded");
+    make(2, "interrupted", "push", sha(1));
+    make(2, "interrupted", "recovery", sha(2)); // the checkout had already moved to 2
+    const d = make(2, "running", "recovery", sha(2));
+    expect(diffBase(ctx(d, sha(2)))).toBe(sha(1));
+  });
+});
+
+describe("prune", () => {
+  it("keeps the newest succeeded deployments however many failures follow", () => {
+    const good = make(1, "succeeded");
+    for (let i = 2; i < 8; i++) make(i, "failed");
+    store.prune("shop", 3, 1);
+    const left = store.list({ app: "shop", limit: 100 });
+    expect(left.map((d) => d.id)).toContain(good.id);
+    expect(left).toHaveLength(4);
+  });
+});
+
+describe("config guards", () => {
+  it("refuses two apps on one checkout", () => {
+    expect(() =>
+      parseConfig("apps:\n  a: { path: /srv/x }\n  b: { path: /srv/x }\n", "/t/deployer.yml", {
+        env: {},
+        checkPaths: false,
+      }),
+    ).toThrow(/apps\.b\.path: \/srv\/x is already the path of app a/);
+  });
+
+  it("refuses a timeout Node's timers cannot hold", () => {
+    expect(() =>
+      parseConfig("apps:\n  a: { path: /srv/x, timeouts: { build: 9999999 } }\n", "/t/deployer.yml", {
+        env: {},
+        checkPaths: false,
+      }),
+    ).toThrow(/apps\.a\.timeouts\.build/);
+  });
+});
