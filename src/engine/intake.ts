@@ -6,13 +6,14 @@ import type { Deployment } from "../store/types.js";
 
 export type IntakeResult =
   | { kind: "pong"; hookId: number | undefined; zen: string | undefined }
-  | { kind: "queued"; deployment: Deployment }
+  | { kind: "queued"; deployment: Deployment; also: Deployment[] }
   | { kind: "ignored"; reason: string }
   | { kind: "duplicate"; deploymentId: string | null };
 
-type Match = { app: AppConfig; branch: string } | { reason: string };
+/** `app` is the first of `apps`: every app that deploys this repository and branch. */
+type Match = { app: AppConfig; apps: AppConfig[]; branch: string } | { reason: string };
 
-/** Which app a push deploys, or why it deploys nothing. Pure: config and event in, answer out. */
+/** Which apps a push deploys, or why it deploys nothing. Pure: config and event in, answer out. */
 export function matchPush(config: Config, push: PushEvent): Match {
   const ignored = config.ignore.map((s) => s.toLowerCase());
   if (ignored.includes(push.repoName.toLowerCase()) || ignored.includes(push.repoFullName.toLowerCase())) {
@@ -28,13 +29,12 @@ export function matchPush(config: Config, push: PushEvent): Match {
       : a.name.toLowerCase() === push.repoName.toLowerCase(),
   );
   if (apps.length === 0) return { reason: `no app is configured for repository ${push.repoFullName}` };
-  for (const app of apps) {
-    const wanted = app.branch ?? push.defaultBranch;
-    if (wanted === branch) {
-      // The branch goes to git as an argument: only plain names, whatever the payload says.
-      if (!isSafeBranchName(branch)) return { reason: `branch name ${JSON.stringify(branch)} is not supported` };
-      return { app, branch };
-    }
+  const matching = apps.filter((a) => (a.branch ?? push.defaultBranch) === branch);
+  const [first] = matching;
+  if (first) {
+    // The branch goes to git as an argument: only plain names, whatever the payload says.
+    if (!isSafeBranchName(branch)) return { reason: `branch name ${JSON.stringify(branch)} is not supported` };
+    return { app: first, apps: matching, branch };
   }
   const wanted = apps.map((a) => `${a.name} deploys ${a.branch ?? push.defaultBranch ?? "the default branch"}`);
   return { reason: `push to ${branch}; ${wanted.join(", ")}` };
@@ -68,16 +68,18 @@ export function intake(config: Config, store: DeploymentStore, event: ForgeEvent
       remember(null, "push");
       return { kind: "ignored", reason: match.reason };
     }
-    const deployment = store.insert({
-      app: match.app.name,
-      trigger: "push",
-      actor: event.push.pusher,
-      sha: event.push.after,
-      ref: event.push.ref,
-      branch: match.branch,
-      deliveryId,
-    });
+    const [deployment, ...also] = match.apps.map((app) =>
+      store.insert({
+        app: app.name,
+        trigger: "push",
+        actor: event.push.pusher,
+        sha: event.push.after,
+        ref: event.push.ref,
+        branch: match.branch,
+        deliveryId,
+      }),
+    ) as [Deployment, ...Deployment[]];
     remember(deployment.id, "push");
-    return { kind: "queued", deployment };
+    return { kind: "queued", deployment, also };
   });
 }

@@ -54,6 +54,11 @@ export const webhookResponseSchema = {
     duplicate: { type: "boolean" },
     message: { type: "string" },
     hook_id: { type: "integer" },
+    also: {
+      type: "array",
+      description: "other apps the same push deploys (same repository and branch)",
+      items: { type: "object", properties: { id: { type: "string" }, app: { type: "string" } } },
+    },
     zen: { type: "string" },
   },
 } as const;

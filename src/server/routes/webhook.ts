@@ -59,7 +59,10 @@ export async function webhookRoutes(app: FastifyInstance, { runtime, allowUnsign
           const d = result.deployment;
           runtime.queue.kick();
           req.log.info({ app: d.app, deployment: d.id }, `${d.app} ${d.id} queued at ${d.sha.slice(0, 7)}`);
-          return reply.code(202).send({ id: d.id, app: d.app, status: d.status, sha: d.sha });
+          const also = result.also.map((a) => ({ id: a.id, app: a.app }));
+          return reply
+            .code(202)
+            .send({ id: d.id, app: d.app, status: d.status, sha: d.sha, ...(also.length > 0 ? { also } : {}) });
         }
       }
     },

@@ -205,3 +205,19 @@ describe("intake", () => {
     expect(store.findDelivery("d-1")).toEqual({ id: "d-1", deploymentId: null });
   });
 });
+
+describe("a push that two apps deploy", () => {
+  it("queues a deployment for each app on that repository and branch", () => {
+    const db = openDb(":memory:");
+    const store = new DeploymentStore(db);
+    const c = config(
+      `apps:\n  blue: { repo: acme/shop, path: /srv/blue, branch: main }\n  green: { repo: acme/shop, path: /srv/green, branch: main }\n`,
+    );
+    const r = intake(c, store, { kind: "push", deliveryId: "two", push: push() });
+    expect(r.kind).toBe("queued");
+    if (r.kind !== "queued") return;
+    expect([r.deployment.app, ...r.also.map((d) => d.app)]).toEqual(["blue", "green"]);
+    expect(store.appsWithQueued().sort()).toEqual(["blue", "green"]);
+    db.close();
+  });
+});
