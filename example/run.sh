@@ -53,8 +53,9 @@ fi
 cat <<MSG
 deployer example
   app:        http://127.0.0.1:8080/        (first deploy starts now)
-  deployer:   http://127.0.0.1:8000/docs    (API token in example/.work/.env)
-  try:        cd example/.work/dev && echo v2 > site/version.txt && git commit -qam v2 && git push
+  dashboard:  http://127.0.0.1:8000/         (API token in example/.work/.env)
+  API docs:   http://127.0.0.1:8000/docs
+  try:        cd example/.work/dev && date > site/version.txt && git -c user.name=you -c user.email=you@localhost commit -qam "new version" && git push
   CLI:        cd example/.work && set -a && . ./.env && set +a && node $cli status
 MSG
 cd "$work"
