@@ -5,6 +5,7 @@ import { intake, matchPush } from "../../../src/engine/intake.js";
 import type { ForgeEvent, PushEvent } from "../../../src/forges/types.js";
 import { type Db, openDb } from "../../../src/store/db.js";
 import { DeploymentStore } from "../../../src/store/deployments.js";
+import { openMemoryStore } from "../../helpers/store.js";
 
 const SHA = "c".repeat(40);
 
@@ -127,8 +128,7 @@ describe("intake", () => {
   let db: Db;
   let store: DeploymentStore;
   beforeEach(() => {
-    db = openDb(":memory:");
-    store = new DeploymentStore(db);
+    ({ db, store } = openMemoryStore());
   });
   afterEach(() => db.close());
 

@@ -4,9 +4,10 @@ import { recoverInterrupted } from "../../../src/engine/recovery.js";
 import { createLogger } from "../../../src/logger.js";
 import type { DeployContext } from "../../../src/pipeline/context.js";
 import { diffBase } from "../../../src/pipeline/plan-input.js";
-import { type Db, openDb } from "../../../src/store/db.js";
-import { DeploymentStore } from "../../../src/store/deployments.js";
+import type { Db } from "../../../src/store/db.js";
+import type { DeploymentStore } from "../../../src/store/deployments.js";
 import type { Deployment, Trigger } from "../../../src/store/types.js";
+import { openMemoryStore } from "../../helpers/store.js";
 
 const logger = createLogger({ console: false });
 const sha = (n: number) => n.toString(16).padStart(40, "0");
@@ -22,8 +23,7 @@ const config = parseConfig(
 let db: Db;
 let store: DeploymentStore;
 beforeEach(() => {
-  db = openDb(":memory:");
-  store = new DeploymentStore(db);
+  ({ db, store } = openMemoryStore());
 });
 afterEach(() => db.close());
 

@@ -2,9 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Execute, Queue } from "../../../src/engine/queue.js";
 import { ConflictError, NotFoundError } from "../../../src/errors.js";
 import { createLogger } from "../../../src/logger.js";
-import { type Db, openDb } from "../../../src/store/db.js";
-import { DeploymentStore } from "../../../src/store/deployments.js";
+import type { Db } from "../../../src/store/db.js";
+import type { DeploymentStore } from "../../../src/store/deployments.js";
 import type { Deployment } from "../../../src/store/types.js";
+import { openMemoryStore } from "../../helpers/store.js";
 
 const logger = createLogger({ console: false });
 const sha = (n: number) => n.toString(16).padStart(40, "0");
@@ -12,8 +13,7 @@ const sha = (n: number) => n.toString(16).padStart(40, "0");
 let db: Db;
 let store: DeploymentStore;
 beforeEach(() => {
-  db = openDb(":memory:");
-  store = new DeploymentStore(db);
+  ({ db, store } = openMemoryStore());
 });
 afterEach(() => db.close());
 
