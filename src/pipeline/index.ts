@@ -107,7 +107,6 @@ async function runSteps(ctx: DeployContext, steps: PipelineStep[], deps: Pipelin
     try {
       const detail = (await step.run(ctx)) ?? undefined;
       const ms = Date.now() - t0;
-      ctx.deadline = undefined;
       const skipped = detail?.startsWith("skipped") ?? false;
       store.finishStep(id, step.name, skipped ? "skipped" : "succeeded", ms, detail);
       logger.info(
@@ -116,13 +115,14 @@ async function runSteps(ctx: DeployContext, steps: PipelineStep[], deps: Pipelin
       );
     } catch (err) {
       const ms = Date.now() - t0;
-      ctx.deadline = undefined;
       store.finishStep(id, step.name, "failed", ms, errorMessage(err));
       logger.warn(
         { app: ctx.app.name, deployment: id, step: step.name, ms },
         `${ctx.app.name} ${id} ${step.name} FAILED in ${(ms / 1000).toFixed(1)}s: ${errorMessage(err)}`,
       );
       throw err;
+    } finally {
+      ctx.deadline = undefined;
     }
   }
 }
