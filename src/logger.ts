@@ -11,7 +11,10 @@ export function createLogger(opts: { file?: string | null; level?: string; conso
   if (opts.console !== false) streams.push({ stream: process.stdout });
   if (opts.file) {
     mkdirSync(dirname(opts.file), { recursive: true });
-    streams.push({ stream: pino.destination({ dest: opts.file, append: true, mkdir: true, sync: false }) });
+    const dest = pino.destination({ dest: opts.file, append: true, mkdir: true, sync: false });
+    // logrotate moves the file, then sends SIGHUP: write on into a fresh file at the same path.
+    process.on("SIGHUP", () => dest.reopen());
+    streams.push({ stream: dest });
   }
   return pino(
     {
