@@ -69,5 +69,6 @@ export async function gatherPlanInput(ctx: DeployContext): Promise<PlanInput> {
     rebuildOn: ctx.app.rebuildOn,
     trigger: existsSync(join(ctx.app.path, REBUILD_TRIGGER)),
     missingImages,
+    firstDeploy: ctx.store.lastSucceeded(ctx.app.name, ctx.deployment.id) === undefined,
   };
 }

@@ -25,6 +25,11 @@ export interface PlanInput {
   trigger: boolean;
   /** Built services whose image does not exist yet. */
   missingImages?: string[];
+  /**
+   * deployer has never deployed this app: an image of the same name may come from anywhere
+   * (another checkout, a hand-run build), so nothing existing can be trusted.
+   */
+  firstDeploy?: boolean;
 }
 
 export interface PlannedRebuild {
@@ -37,7 +42,8 @@ const inside = (dir: string, file: string) => dir === "" || file.startsWith(`${d
 /**
  * Decides which built services to rebuild. Runs nothing: plain data in, plain data out.
  * A service is rebuilt when a changed file is in its build context and not dockerignored,
- * its Dockerfile changed, a changed file matches rebuildOn, a REBUILD_TRIGGER exists, or its image is missing.
+ * its Dockerfile changed, a changed file matches rebuildOn, a REBUILD_TRIGGER exists, its image is
+ * missing, or deployer has never deployed the app before.
  */
 export function planRebuild(input: PlanInput): PlannedRebuild[] {
   // Patterns without a slash match a file's name anywhere (like .gitignore), so "Dockerfile*" catches app/Dockerfile.
@@ -49,6 +55,7 @@ export function planRebuild(input: PlanInput): PlannedRebuild[] {
   const out: PlannedRebuild[] = [];
   for (const svc of input.services) {
     const reasons: string[] = [];
+    if (input.firstDeploy) reasons.push("first deployment of this app by deployer");
     if (input.trigger) reasons.push("REBUILD_TRIGGER present");
     if (input.missingImages?.includes(svc.name)) reasons.push("image missing");
     if (forced.length > 0) reasons.push(`rebuildOn matched ${forced.slice(0, 3).join(", ")}`);

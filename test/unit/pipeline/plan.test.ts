@@ -363,3 +363,15 @@ describe("describeBuild (what the planner gets from compose and the checkout)", 
     expect(b.context).toBe("..cache");
   });
 });
+
+describe("planRebuild on an app's first deployment", () => {
+  it("rebuilds every built service even with no change, since an existing image may come from anywhere", () => {
+    const services = [
+      { name: "web", context: "web", dockerfile: "web/Dockerfile", dockerignore: [] },
+      { name: "worker", context: "worker", dockerfile: "worker/Dockerfile", dockerignore: [] },
+    ];
+    const plan = planRebuild({ changed: [], services, rebuildOn: [], trigger: false, firstDeploy: true });
+    expect(plan.map((p) => p.service)).toEqual(["web", "worker"]);
+    expect(plan[0]?.reasons).toContain("first deployment of this app by deployer");
+  });
+});
