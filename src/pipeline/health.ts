@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { Cancelled, CommandTimedOut, StepFailed } from "../errors.js";
+import { Cancelled, StepFailed } from "../errors.js";
 import { containerIds } from "../runners/compose.js";
 import { inspectContainers } from "../runners/docker.js";
 import { probe } from "../runners/http.js";
@@ -39,7 +39,8 @@ export async function health(ctx: DeployContext): Promise<string> {
       checked.push(`${states.length} container healthcheck(s) healthy`);
       break;
     }
-    await wait(ctx, deadline, opts.timeoutMs);
+    const starting = states.filter((s) => s.health !== "healthy").map((s) => s.name);
+    await wait(ctx, deadline, `container ${starting.join(", ")} still not healthy`, opts.timeoutSeconds ?? 0);
   }
 
   const hc = ctx.app.healthcheck;
@@ -52,17 +53,15 @@ export async function health(ctx: DeployContext): Promise<string> {
         checked.push(`${hc.url} → ${hc.expect}`);
         break;
       }
-      if (Date.now() >= until) {
-        throw new StepFailed("health", `health check failed: ${hc.url} ${answer.detail} after ${hc.timeout} s`);
-      }
-      await wait(ctx, until, opts.timeoutMs);
+      await wait(ctx, until, `${hc.url} ${answer.detail}`, Math.min(hc.timeout, opts.timeoutSeconds ?? hc.timeout));
     }
   }
   return checked.join("; ") || "skipped: no health check configured";
 }
 
-async function wait(ctx: DeployContext, deadline: number, timeoutMs: number): Promise<void> {
+/** Sleeps before the next poll; past the deadline the check has failed, saying what it last saw. */
+async function wait(ctx: DeployContext, deadline: number, lastSeen: string, seconds: number): Promise<void> {
   if (ctx.signal.aborted) throw new Cancelled("health");
-  if (Date.now() >= deadline) throw new CommandTimedOut("health", Math.round(timeoutMs / 1000));
+  if (Date.now() >= deadline) throw new StepFailed("health", `health check failed: ${lastSeen} after ${seconds} s`);
   await sleep(POLL_MS);
 }

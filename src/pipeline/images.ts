@@ -37,7 +37,8 @@ export async function restoreImages(ctx: DeployContext, sha: string): Promise<st
 /** Removes commit tags of images other than those of the app's last `keepImages` succeeded commits. */
 export async function pruneImageTags(ctx: DeployContext): Promise<number> {
   const opts = runOptions(ctx, "finalize", "git");
-  const keep = new Set(ctx.store.succeededShas(ctx.app.name, ctx.config.keepImages));
+  // This deployment is not recorded as succeeded yet: it is one of the `keepImages`.
+  const keep = new Set(ctx.store.succeededShas(ctx.app.name, ctx.config.keepImages - 1));
   keep.add(ctx.deployment.sha);
   let removed = 0;
   for (const s of builtServices(ctx)) {

@@ -40,7 +40,10 @@ async function finalize(ctx: DeployContext): Promise<string> {
     detail = `image tagging incomplete (rollback to this commit may rebuild): ${errorMessage(err)}`;
     ctx.log.line(detail);
   }
-  rmSync(join(ctx.app.path, REBUILD_TRIGGER), { force: true });
+  // A committed trigger is the repo's business: deleting it would leave a local modification behind.
+  if (!(await git.isTracked(REBUILD_TRIGGER, runOptions(ctx, "finalize", "git")))) {
+    rmSync(join(ctx.app.path, REBUILD_TRIGGER), { force: true });
+  }
   return detail;
 }
 
@@ -170,6 +173,9 @@ export async function runDeployment(deps: PipelineDeps, deployment: Deployment, 
   try {
     await deploy(deps, deployment, signal);
   } finally {
+    // Retention runs after every deployment, whatever its outcome.
+    const pruned = deps.store.prune(deployment.app, deps.config.history, deps.config.keepImages);
+    for (const gone of pruned) deps.logs.remove(gone);
     deps.logs.end(deployment.id);
   }
 }
@@ -208,8 +214,5 @@ async function deploy(deps: PipelineDeps, deployment: Deployment, signal: AbortS
     deps.store.finish(deployment.id, cancelled ? "cancelled" : "failed", message);
     log.line(`deployment ${cancelled ? "cancelled" : "failed"}: ${message}`);
     deps.logger.warn({ app: app.name, deployment: deployment.id }, `${app.name} ${deployment.id} failed: ${message}`);
-  } finally {
-    const pruned = deps.store.prune(app.name, deps.config.history, deps.config.keepImages);
-    for (const gone of pruned) deps.logs.remove(gone);
   }
 }

@@ -63,7 +63,7 @@ export function defaultImageName(cli: ComposeCli, project: string, service: stri
 
 /** The resolved services (`compose config`): which are built, from which context and Dockerfile. */
 export async function services(cli: ComposeCli, target: ComposeTarget, opts: RunOptions): Promise<ComposeService[]> {
-  const out = await composeOk(cli, target, ["config"], { ...opts, log: undefined });
+  const out = await composeOk(cli, target, ["config"], { ...opts, quiet: true });
   const doc = parseYaml(out) as { services?: Record<string, Record<string, unknown>> };
   return Object.entries(doc.services ?? {}).map(([name, svc]) => {
     const rawBuild = svc.build as string | { context?: string; dockerfile?: string } | undefined;
@@ -88,6 +88,6 @@ export async function up(cli: ComposeCli, target: ComposeTarget, opts: RunOption
 
 export async function containerIds(cli: ComposeCli, target: ComposeTarget, opts: RunOptions): Promise<string[]> {
   // -a: v2 leaves exited containers out otherwise, and a crashed container is what we look for.
-  const out = await composeOk(cli, target, ["ps", "-a", "-q"], { ...opts, log: undefined });
+  const out = await composeOk(cli, target, ["ps", "-a", "-q"], { ...opts, quiet: true });
   return out.split(/\s+/).filter(Boolean);
 }

@@ -2,7 +2,7 @@ import type { RunOptions } from "./exec.js";
 import { run } from "./exec.js";
 
 export async function imageExists(ref: string, opts: RunOptions): Promise<boolean> {
-  const r = await run("docker", ["image", "inspect", "--format", "{{.Id}}", ref], { ...opts, log: undefined });
+  const r = await run("docker", ["image", "inspect", "--format", "{{.Id}}", ref], { ...opts, quiet: true });
   return r.exitCode === 0;
 }
 
@@ -17,7 +17,7 @@ export async function removeImageTag(ref: string, opts: RunOptions): Promise<voi
 
 /** Tags of one image repository, e.g. ["latest", "deployer-<sha>"]. */
 export async function imageTags(repository: string, opts: RunOptions): Promise<string[]> {
-  const r = await run("docker", ["images", "--format", "{{.Tag}}", repository], { ...opts, log: undefined });
+  const r = await run("docker", ["images", "--format", "{{.Tag}}", repository], { ...opts, quiet: true });
   return r.exitCode === 0 ? r.stdout.split(/\s+/).filter(Boolean) : [];
 }
 
@@ -35,6 +35,7 @@ export interface ContainerState {
 
 export async function inspectContainers(ids: string[], opts: RunOptions): Promise<ContainerState[]> {
   if (ids.length === 0) return [];
+  // Polled every half second while waiting for health: kept out of the log (the step logs the outcome).
   const r = await run("docker", ["inspect", ...ids], { ...opts, log: undefined });
   if (r.exitCode !== 0) return [];
   const data = JSON.parse(r.stdout) as {

@@ -12,6 +12,8 @@ export interface RunOptions {
   timeoutSeconds?: number | undefined;
   signal?: AbortSignal | undefined;
   log?: LogSink | undefined;
+  /** Log the command and its exit, not its output (for machine-read output such as JSON). */
+  quiet?: boolean | undefined;
   /** Called with the process group id once started, and with null when it ends. */
   onProcessGroup?: ((pgid: number | null) => void) | undefined;
 }
@@ -75,7 +77,7 @@ export async function run(cmd: string, args: string[], opts: RunOptions): Promis
   if (pid !== undefined) opts.onProcessGroup?.(pid);
 
   const pipeLines = (stream: NodeJS.ReadableStream | null) => {
-    if (!stream || !opts.log) return;
+    if (!stream || !opts.log || opts.quiet) return;
     let rest = "";
     stream.on("data", (chunk: Buffer | string) => {
       const lines = (rest + chunk.toString()).split(/\r?\n/);

@@ -75,3 +75,9 @@ export async function resolveCommit(sha: string, opts: GitOptions): Promise<stri
   const r = await run("git", ["rev-parse", "--verify", "--quiet", `${sha}^{commit}`], opts);
   return r.exitCode === 0 ? r.stdout.trim() : undefined;
 }
+
+/** Whether git tracks `path` in the checkout. */
+export async function isTracked(path: string, opts: GitOptions): Promise<boolean> {
+  const r = await run("git", ["ls-files", "--error-unmatch", "--", path], { ...opts, quiet: true });
+  return r.exitCode === 0;
+}

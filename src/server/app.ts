@@ -2,7 +2,6 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Runtime } from "../engine/runtime.js";
-import { hasValidToken } from "./auth.js";
 import { errorHandler } from "./error-handler.js";
 import { apiRoutes } from "./routes/api.js";
 import { healthRoutes } from "./routes/health.js";
@@ -26,11 +25,6 @@ export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): P
   });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) => {
-    // Under /api/ even a missing route is only revealed to a caller with the token.
-    if (req.url.startsWith("/api/") && !hasValidToken(req, runtime.config.apiToken)) {
-      reply.code(401).send({ error: "missing or invalid Bearer token" });
-      return;
-    }
     reply.code(404).send({ error: `no route ${req.method} ${req.url.split("?")[0]}` });
   });
 

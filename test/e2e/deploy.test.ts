@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppFixture, docker, dockerfile } from "../helpers/app-fixture.js";
@@ -83,6 +83,28 @@ describe("push to deploy (e2e)", () => {
     expect(app.git(app.checkout, "rev-parse", "HEAD")).toBe(headBefore);
     expect(await app.served()).toBe(served);
     app.git(app.checkout, "checkout", "--", "README.md");
+  });
+
+  it("leaves untracked files alone and honours REBUILD_TRIGGER until a deploy succeeds", async () => {
+    writeFileSync(join(app.checkout, ".env"), "SECRET_SETTING=1\n");
+    mkdirSync(join(app.checkout, "data"), { recursive: true });
+    writeFileSync(join(app.checkout, "data", "db.sqlite"), "precious");
+    writeFileSync(join(app.checkout, "REBUILD_TRIGGER"), "");
+
+    // A deploy that fails keeps the trigger for the next one.
+    writeFileSync(join(app.checkout, "README.md"), "edited on the server\n");
+    const failed = await push({ "README.md": "# trigger 1\n" }, "docs");
+    expect((await server.waitFor(failed.id)).status).toBe("failed");
+    expect(existsSync(join(app.checkout, "REBUILD_TRIGGER"))).toBe(true);
+    app.git(app.checkout, "checkout", "--", "README.md");
+
+    const { id } = await push({ "README.md": "# trigger 2\n" }, "docs again");
+    const d = await server.waitFor(id);
+    expect(d.status, d.error ?? "").toBe("succeeded");
+    expect(d.rebuilt).toEqual(["web"]);
+    expect(existsSync(join(app.checkout, "REBUILD_TRIGGER"))).toBe(false);
+    expect(readFileSync(join(app.checkout, ".env"), "utf8")).toBe("SECRET_SETTING=1\n");
+    expect(readFileSync(join(app.checkout, "data", "db.sqlite"), "utf8")).toBe("precious");
   });
 
   it("runs at most 2 deploys for a burst of 5 pushes and ends on the last commit", async () => {

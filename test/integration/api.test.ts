@@ -196,8 +196,6 @@ describe("/api reads", () => {
     expect(res.body).toMatch(/event: end\ndata: \{"status":"succeeded"/);
   });
 
-  // BUG: see report. The querystring schema types `follow` as boolean; Ajv coerces only "true"/"false",
-  // so the documented `?follow=1` (which src/cli/client.ts sends) is answered 400.
   it("GET /api/deployments/:id/log?follow=1 (as documented and as the CLI sends it) streams SSE", async () => {
     const id = ids[1]!.id;
     const res = await get(h, `/api/deployments/${id}/log?follow=1`);
@@ -340,9 +338,6 @@ describe("/api rate limiting of failed authentication", () => {
     await h.close();
   });
 
-  // BUG: see report. @fastify/rate-limit adds its onRequest hook at route level, and Fastify runs route-level
-  // hooks after the instance-level auth hook in src/server/routes/api.ts, so every bad-token request is
-  // answered 401 before the limiter sees it and nothing is ever limited.
   it("the 4th bad-token request from one address → 429, and a valid token still works", async () => {
     const bad = { authorization: "Bearer wrong" };
     const statuses: number[] = [];
@@ -350,6 +345,19 @@ describe("/api rate limiting of failed authentication", () => {
     expect(statuses).toEqual([401, 401, 401, 429]);
     expect((await get(h, "/api/deployments", bad)).json().error).toMatch(/too many/);
     expect((await get(h, "/api/deployments", auth)).statusCode).toBe(200);
+  });
+
+  it("unknown /api paths count too, so a token cannot be guessed there", async () => {
+    const other = await inProcessServer({ apps }, { maxAuthFailures: 3 });
+    try {
+      const bad = { authorization: "Bearer guess" };
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await get(other, "/api/nope", bad)).statusCode);
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      expect((await get(other, "/api/nope", auth)).statusCode).toBe(404);
+    } finally {
+      await other.close();
+    }
   });
 
   it("a valid token is never limited", async () => {

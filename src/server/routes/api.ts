@@ -44,6 +44,11 @@ export async function apiRoutes(app: FastifyInstance, { runtime, maxAuthFailures
     for (const end of streams) end();
   });
 
+  // Unknown paths under /api/ pass the same limiter and token check as real ones.
+  app.all("/api/*", { schema: { hide: true } }, async (req) => {
+    throw new NotFoundError(`no route ${req.method} ${req.url.split("?")[0]}`);
+  });
+
   const getDeployment = (id: string) => {
     const d = store.getWithSteps(id);
     if (!d) throw new NotFoundError(`deployment ${id} not found`);

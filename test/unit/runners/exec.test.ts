@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Cancelled, CommandTimedOut } from "../../../src/errors.js";
-import { run } from "../../../src/runners/exec.js";
+import { KILL_GRACE_MS, run } from "../../../src/runners/exec.js";
 
 const alive = (pid: number) => {
   try {
@@ -51,6 +51,22 @@ describe("run", () => {
     for (let i = 0; i < 40 && alive(-pgid); i++) await new Promise((r) => setTimeout(r, 50));
     expect(alive(-pgid)).toBe(false);
   });
+
+  it("escalates to SIGKILL when the group ignores SIGTERM", async () => {
+    let pgid = 0;
+    const t0 = Date.now();
+    const p = run("sh", ["-c", "trap '' TERM; sleep 60 & wait"], {
+      step: "build",
+      timeoutMs: 200,
+      onProcessGroup: (g) => {
+        if (g) pgid = g;
+      },
+    });
+    await expect(p).rejects.toBeInstanceOf(CommandTimedOut);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(KILL_GRACE_MS);
+    for (let i = 0; i < 40 && alive(-pgid); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(alive(-pgid)).toBe(false);
+  }, 20_000);
 
   it("stops on cancel", async () => {
     const ac = new AbortController();
