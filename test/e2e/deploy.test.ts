@@ -124,4 +124,22 @@ describe("push to deploy (e2e)", () => {
     expect(app.git(app.checkout, "rev-parse", "HEAD")).toBe(last);
     expect(await app.served()).toBe("burst-5");
   });
+
+  it("keeps commit-tagged images of the last keepImages (5) succeeded commits only", async () => {
+    const tags = docker("images", "--format", "{{.Tag}}", `${app.project}_web`)
+      .split("\n")
+      .filter((t) => t.startsWith("deployer-"));
+    const history = (await server.api("GET", `/api/deployments?app=shop&limit=100`)).body as {
+      status: string;
+      sha: string;
+    }[];
+    const succeeded = [...new Set(history.filter((d) => d.status === "succeeded").map((d) => d.sha))];
+    expect(succeeded.length).toBeGreaterThan(5);
+    expect(tags.sort()).toEqual(
+      succeeded
+        .slice(0, 5)
+        .map((sha) => `deployer-${sha}`)
+        .sort(),
+    );
+  });
 });
