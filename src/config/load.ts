@@ -14,11 +14,15 @@ export interface LoadOptions {
   checkPaths?: boolean;
 }
 
-/** The process environment with `.env` from `dir` underneath it (real env wins, as with dotenv). */
+/**
+ * The process environment with `.env` from `dir` underneath it: a real variable wins, as with dotenv,
+ * except an empty one, which counts as unset.
+ */
 export function readEnvironment(dir = process.cwd()): Record<string, string | undefined> {
   const file = resolve(dir, ".env");
-  const fromFile = existsSync(file) ? parseDotenv(readFileSync(file)) : {};
-  return { ...fromFile, ...process.env };
+  const env: Record<string, string | undefined> = existsSync(file) ? parseDotenv(readFileSync(file)) : {};
+  for (const [name, value] of Object.entries(process.env)) if (value !== "" || !(name in env)) env[name] = value;
+  return env;
 }
 
 export function defaultConfigPath(env: Record<string, string | undefined> = process.env): string {

@@ -31,7 +31,7 @@ export function appStatuses(rt: Runtime): Promise<AppStatus[]> {
       return {
         name: a.name,
         repo: a.repo ?? null,
-        branch: a.branch ?? null,
+        branch: a.branch ?? recent.find((d) => d.branch)?.branch ?? null,
         currentSha: current?.sha ?? null,
         healthy: await isHealthy(a, current !== undefined),
         running: recent.find((d) => d.status === "running")?.id ?? null,

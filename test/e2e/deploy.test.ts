@@ -38,6 +38,12 @@ describe("push to deploy (e2e)", () => {
     const log = (await server.api("GET", `/api/deployments/${id}/log`)).body as string;
     expect(log).toContain("$ git fetch");
     expect(log).toContain("build web");
+    // One summary line per step goes to the console and the log file.
+    const logFile = readFileSync(join(server.dir, "deployer.log"), "utf8");
+    for (const step of ["sync", "plan", "build", "up", "health", "finalize"]) {
+      expect(logFile).toContain(`${id} ${step} ok in`);
+      expect(server.output()).toContain(`${id} ${step} ok in`);
+    }
   });
 
   it("recreates no container for a README-only push", async () => {

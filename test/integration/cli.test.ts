@@ -1,8 +1,11 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sign } from "@octokit/webhooks-methods";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../helpers/app-fixture.js";
+import { pushPayload } from "../helpers/github.js";
 import { CLI, startServer } from "../helpers/server.js";
 
 // The compiled CLI as a user runs it (npm test builds dist/ first).
@@ -136,6 +139,109 @@ describe("deployer serve and send-test", () => {
       expect(r.stdout).toContain(head);
     } finally {
       await server.stop();
+    }
+  });
+});
+
+describe("configuration from the environment", () => {
+  it("check finds its config through DEPLOYER_CONFIG", () => {
+    const dir = tmp();
+    const checkout = gitApp(dir);
+    mkdirSync(join(dir, "etc"));
+    writeFileSync(
+      join(dir, "etc", "deploy.yml"),
+      `secret: s\napps:\n  shop:\n    path: ${checkout}\n    colour: red\n`,
+    );
+    const r = spawnSync(process.execPath, [CLI, "check"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, DEPLOYER_CONFIG: join(dir, "etc", "deploy.yml") },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(join(dir, "etc", "deploy.yml"));
+    expect(r.stdout).toContain("colour");
+  });
+
+  it("serve takes the secret from .env in the working directory, and --port overrides the config", async () => {
+    const dir = tmp();
+    const checkout = gitApp(dir);
+    writeFileSync(join(dir, ".env"), "GITHUB_WEBHOOK_SECRET=from-dotenv\n");
+    writeFileSync(
+      join(dir, "deployer.yml"),
+      `server: { port: 1 }\nlogFile: null\napps:\n  shop:\n    path: ${checkout}\n`,
+    );
+    const port = await freePort();
+    const child = spawn(process.execPath, [CLI, "serve", "--host", "127.0.0.1", "--port", String(port)], {
+      cwd: dir,
+      stdio: "ignore",
+      env: { ...process.env, GITHUB_WEBHOOK_SECRET: "", DEPLOYER_API_TOKEN: "", DEPLOYER_CONFIG: "" },
+    });
+    try {
+      let up = false;
+      for (let i = 0; i < 100 && !up; i++) {
+        up = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (!up) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(up).toBe(true);
+      const body = JSON.stringify(pushPayload({ fullName: "acme/other", after: "a".repeat(40) }));
+      const res = await fetch(`http://127.0.0.1:${port}/webhook`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-github-event": "push",
+          "x-hub-signature-256": await sign("from-dotenv", body),
+        },
+        body,
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it("--allow-unsigned accepts unsigned webhooks and warns on each one", async () => {
+    const dir = tmp();
+    const checkout = gitApp(dir);
+    writeFileSync(join(dir, "deployer.yml"), `logFile: null\napps:\n  shop:\n    path: ${checkout}\n`);
+    const port = await freePort();
+    const child = spawn(
+      process.execPath,
+      [CLI, "serve", "--allow-unsigned", "--host", "127.0.0.1", "--port", String(port)],
+      {
+        cwd: dir,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, GITHUB_WEBHOOK_SECRET: "", DEPLOYER_API_TOKEN: "", DEPLOYER_CONFIG: "" },
+      },
+    );
+    let out = "";
+    child.stdout?.on("data", (c) => (out += c));
+    try {
+      for (let i = 0; i < 100; i++) {
+        if (
+          await fetch(`http://127.0.0.1:${port}/healthz`).then(
+            (r) => r.ok,
+            () => false,
+          )
+        )
+          break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const body = JSON.stringify(pushPayload({ fullName: "acme/other", after: "a".repeat(40) }));
+      for (let i = 0; i < 2; i++) {
+        const res = await fetch(`http://127.0.0.1:${port}/webhook`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-github-event": "push" },
+          body,
+        });
+        expect(res.status).toBe(200);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      expect(out.match(/accepting an unsigned webhook/g)?.length).toBe(2);
+    } finally {
+      child.kill();
     }
   });
 });
