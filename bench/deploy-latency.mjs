@@ -111,7 +111,8 @@ try {
   git(work, "commit", "-q", "-m", "v1");
   git(work, "push", "-q", "-u", "origin", "main");
   git(root, "clone", "-q", "origin.git", "checkout");
-  writeFileSync(join(work, "web/version.txt"), "v2\n");
+  // Unique content: the RUN sleep below must not come from the build cache of an earlier run.
+  writeFileSync(join(work, "web/version.txt"), `v2 ${Date.now()}\n`);
   git(work, "commit", "-q", "-am", "v2");
   git(work, "push", "-q");
   const sha = git(work, "rev-parse", "HEAD");
