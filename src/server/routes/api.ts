@@ -4,8 +4,8 @@ import { appStatuses } from "../../engine/app-status.js";
 import { requestDeploy, requestRollback } from "../../engine/requests.js";
 import type { Runtime } from "../../engine/runtime.js";
 import { NotFoundError, UnauthorizedError } from "../../errors.js";
-import { FINISHED } from "../../store/types.js";
 import { hasValidToken } from "../auth.js";
+import { streamLog } from "../log-stream.js";
 import { appSummarySchema, deploymentSchema, errorSchema } from "../schemas.js";
 
 export interface ApiOptions {
@@ -114,51 +114,9 @@ export async function apiRoutes(app: FastifyInstance, { runtime, maxAuthFailures
         return reply.type("text/plain; charset=utf-8").send(logs.read(d.id));
 
       reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-cache",
-        connection: "keep-alive",
-        "x-accel-buffering": "no",
-      });
-      // Headers go out now, not with the first log line (a queued deployment may not log for a while).
-      res.write(": stream open\n\n");
-      const send = (chunk: string) => {
-        for (const line of chunk.split("\n")) if (line) res.write(`data: ${line}\n\n`);
-      };
-      let closed = false;
-      const finished = () => {
-        const status = store.get(d.id)?.status;
-        return status === undefined || FINISHED.includes(status);
-      };
-      const close = () => {
-        if (closed) return;
-        closed = true;
-        streams.delete(close);
-        unsubscribe();
-        clearInterval(watch);
-        const final = store.get(d.id);
-        res.write(`event: end\ndata: ${JSON.stringify({ status: final?.status, error: final?.error })}\n\n`);
-        res.end();
-      };
-      // Read and subscribe in one tick: log appends are synchronous, so nothing is missed or doubled.
-      send(logs.read(d.id));
-      const unsubscribe = logs.subscribe(d.id, send, close);
-      // A deployment can also end without running (cancelled while queued, superseded): watch the
-      // record too, and keep proxies from closing an idle stream.
-      let ticks = 0;
-      const watch = setInterval(() => {
-        if (finished()) close();
-        else if (++ticks % 15 === 0) res.write(": keep-alive\n\n");
-      }, 1000);
-      streams.add(close);
-      req.raw.on("close", () => {
-        closed = true;
-        streams.delete(close);
-        unsubscribe();
-        clearInterval(watch);
-      });
-      if (finished()) close();
+      const end = streamLog(d.id, req.raw, reply.raw, { logs, store });
+      streams.add(end);
+      req.raw.on("close", () => streams.delete(end));
     },
   );
 
