@@ -24,6 +24,22 @@ export function composeTarget(app: AppConfig): ComposeTarget {
   return { files, project };
 }
 
+/**
+ * Apps that would share a Compose project, one line each. Each app's `up --remove-orphans` would
+ * remove the other's containers, so such a config must not run.
+ */
+export function projectClashes(apps: AppConfig[]): string[] {
+  const owners = new Map<string, string>();
+  const clashes: string[] = [];
+  for (const app of apps) {
+    const { project } = composeTarget(app);
+    const other = owners.get(project);
+    if (other) clashes.push(`apps.${app.name}: Compose project ${project} is also app ${other}'s; set project:`);
+    owners.set(project, app.name);
+  }
+  return clashes;
+}
+
 /** Compose accepts lowercase letters, digits, `_` and `-`, starting with a letter or digit. */
 export function sanitiseProjectName(name: string): string {
   const cleaned = name

@@ -245,3 +245,21 @@ describe("configuration from the environment", () => {
     }
   });
 });
+
+describe("apps sharing a Compose project", () => {
+  it("are reported by check and refused by serve", () => {
+    const dir = tmp();
+    const a = gitApp(join(dir, "a"));
+    const b = gitApp(join(dir, "b"));
+    writeFileSync(
+      join(dir, "deployer.yml"),
+      `secret: s\napps:\n  one:\n    path: ${a}\n    project: shared\n  two:\n    path: ${b}\n    project: Shared\n`,
+    );
+    const check = cli(dir, "check");
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain("apps.two: Compose project shared is also app one's");
+    const serve = cli(dir, "serve", "--port", "0");
+    expect(serve.code).toBe(1);
+    expect(serve.stderr).toContain("Compose project shared");
+  });
+});

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { composeTarget } from "../../config/app-compose.js";
+import { composeTarget, projectClashes } from "../../config/app-compose.js";
 import { appBranch } from "../../engine/requests.js";
 import { ConfigError } from "../../errors.js";
 import { detectCompose } from "../../runners/compose.js";
@@ -29,14 +29,10 @@ export async function findProblems(cmd: Command): Promise<{ problems: string[]; 
   if (!compose) problems.push("compose: neither `docker compose` (v2) nor `docker-compose` (v1) works");
   if (!config.secret) problems.push(`${config.file}: secret: no webhook secret (set GITHUB_WEBHOOK_SECRET)`);
 
-  const projects = new Map<string, string>();
+  problems.push(...projectClashes(Object.values(config.apps)));
   for (const app of Object.values(config.apps)) {
     const opts = { cwd: app.path, step: "check", timeoutMs: 30_000 };
-    const { files, project } = composeTarget(app);
-    const other = projects.get(project);
-    // Same project: each app's `up --remove-orphans` would remove the other's containers.
-    if (other) problems.push(`apps.${app.name}: Compose project ${project} is also app ${other}'s; set project:`);
-    projects.set(project, app.name);
+    const { files } = composeTarget(app);
     for (const f of files) {
       if (!existsSync(resolve(app.path, f)))
         problems.push(`apps.${app.name}: compose file ${f} not found in ${app.path}`);

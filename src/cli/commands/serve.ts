@@ -1,5 +1,7 @@
 import type { Command } from "commander";
+import { projectClashes } from "../../config/app-compose.js";
 import { createRuntime } from "../../engine/runtime.js";
+import { ConfigError } from "../../errors.js";
 import { createLogger } from "../../logger.js";
 import { detectCompose } from "../../runners/compose.js";
 import { buildServer } from "../../server/app.js";
@@ -20,6 +22,8 @@ export function serveCommand(program: Command): void {
             "no webhook secret: set GITHUB_WEBHOOK_SECRET in .env or `secret:` in the config (or pass --allow-unsigned for local testing)",
           );
         }
+        const clashes = projectClashes(Object.values(config.apps));
+        if (clashes.length > 0) throw new ConfigError(clashes.join("\n"), clashes);
         const logger = createLogger({ file: config.logFile });
         const compose = await detectCompose(config.compose);
         if (!compose)
