@@ -111,4 +111,21 @@ describe("steering deployments (e2e)", () => {
     const history = await server.cli("history", "steer");
     expect(history.stdout).toContain("rollback");
   });
+
+  it("CLI deploy --sha and rollback --to pick the commit; logs prints a deployment's log", async () => {
+    const older = app.push({ "web/version.txt": "pinned\n" });
+    app.push({ "web/version.txt": "newest\n" });
+    const pinned = await server.cli("deploy", "steer", "--sha", older.slice(0, 40), "--wait");
+    expect(pinned.code, pinned.stdout + pinned.stderr).toBe(0);
+    expect(await app.served()).toBe("pinned");
+    const id = /^(\S+) queued/m.exec(pinned.stdout)?.[1] as string;
+    const logs = await server.cli("logs", id);
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toContain("== sync");
+    expect(logs.stdout).toContain(older);
+
+    const back = await server.cli("rollback", "steer", "--to", "0000000", "--wait");
+    expect(back.code).toBe(1);
+    expect(back.stderr).toContain("400");
+  });
 });
