@@ -122,6 +122,17 @@ async function renderDeployments() {
   }
 }
 
+/** The deployment's steps as a row of chips: name, duration, status (the detail as a tooltip). */
+function renderSteps(steps) {
+  const list = $("#steps");
+  list.replaceChildren();
+  for (const s of steps) {
+    const li = el("li", `${s.name} ${s.durationMs === null ? "…" : `${(s.durationMs / 1000).toFixed(1)} s`}`, s.status);
+    li.title = `${s.status}${s.detail ? `: ${s.detail}` : ""}`;
+    list.append(li);
+  }
+}
+
 /** Shows a deployment's log; follows it live (SSE over fetch, so the token can be sent) while it runs. */
 async function showLog(id) {
   selected = id;
@@ -133,6 +144,7 @@ async function showLog(id) {
   $("#log-panel").hidden = false;
   $("#log-id").textContent = id;
   const d = await api("GET", `/api/deployments/${encodeURIComponent(id)}`);
+  renderSteps(d.steps ?? []);
   $("#log-status").textContent = d.status;
   $("#log-status").className = `badge ${d.status}`;
   const pre = $("#log");
@@ -164,6 +176,7 @@ async function showLog(id) {
           const end = JSON.parse(data);
           $("#log-status").textContent = end.status;
           $("#log-status").className = `badge ${end.status}`;
+          api("GET", `/api/deployments/${encodeURIComponent(id)}`).then((final) => renderSteps(final.steps ?? []));
           refresh();
         } else if (data) {
           pre.textContent += `${data}\n`;

@@ -36,6 +36,16 @@ describe("dashboard (browser)", () => {
     url = await srv.app.listen({ host: "127.0.0.1", port: 0 });
     await push("acme/shop", "a".repeat(40), '<img src=x onerror="window.pwned=1">');
     await srv.runtime.queue.idle();
+    // Steps as the pipeline records them (the recording executor runs none).
+    const [first] = srv.runtime.store.list({ app: "shop", limit: 1 });
+    for (const [name, ms] of [
+      ["sync", 120],
+      ["plan", 700],
+      ["build", 3900],
+    ] as const) {
+      srv.runtime.store.startStep(first!.id, name);
+      srv.runtime.store.finishStep(first!.id, name, name === "build" ? "skipped" : "succeeded", ms, "detail");
+    }
     await push("acme/shop", "b".repeat(40));
     await push("acme/shop", "c".repeat(40));
     browser = await launchChromium();
@@ -74,6 +84,13 @@ describe("dashboard (browser)", () => {
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     expect(await page.$("#deployments img")).toBeNull();
     expect(await page.textContent("#deployments tbody")).toContain('<img src=x onerror="window.pwned=1">');
+  });
+
+  it("shows a finished deployment's steps with their durations", async () => {
+    await page.locator("#deployments tbody tr", { hasText: "aaaaaaa" }).click();
+    await expect.poll(() => page.textContent("#steps")).toContain("sync 0.1 s");
+    expect(await page.textContent("#steps")).toContain("build 3.9 s");
+    expect(await page.getAttribute("#steps li:nth-child(3)", "class")).toBe("skipped");
   });
 
   it("cancels a queued deployment from its row", async () => {
