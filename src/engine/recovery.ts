@@ -2,6 +2,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { Config } from "../config/types.js";
+import { shortSha } from "../helpers/short-sha.js";
 import type { DeploymentStore } from "../store/deployments.js";
 import type { Deployment } from "../store/types.js";
 
@@ -51,7 +52,7 @@ export function recoverInterrupted(config: Config, store: DeploymentStore, logge
     logger.warn({ app: d.app, deployment: d.id }, `${d.app} ${d.id} was interrupted by a restart`);
     if (next) {
       requeued.push(next);
-      logger.info({ app: d.app, deployment: next.id }, `${d.app}: re-queued ${d.sha.slice(0, 7)} as ${next.id}`);
+      logger.info({ app: d.app, deployment: next.id }, `${d.app}: re-queued ${shortSha(d.sha)} as ${next.id}`);
     }
   }
   return requeued;

@@ -11,15 +11,25 @@ function target(ctx: DeployContext) {
   return ctx.target;
 }
 
+/** Runs a Compose command; its failure becomes the step's failure, with `prefix` before Compose's message. */
+async function asStep<T>(step: string, run: () => Promise<T>, prefix = ""): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof composeCli.ComposeError) throw new StepFailed(step, `${prefix}${err.message}`);
+    throw err;
+  }
+}
+
 /** Reads the compose files of the new commit: which services exist and which are built. */
 export async function resolveServices(ctx: DeployContext, step = "plan"): Promise<void> {
-  ctx.target = composeTarget(ctx.app);
-  try {
-    ctx.services = await composeCli.services(ctx.compose, ctx.target, runOptions(ctx, step, "git"));
-  } catch (err) {
-    if (!(err instanceof composeCli.ComposeError)) throw err;
-    throw new StepFailed(step, `cannot read compose files ${ctx.target.files.join(", ")}: ${(err as Error).message}`);
-  }
+  const t = composeTarget(ctx.app);
+  ctx.target = t;
+  ctx.services = await asStep(
+    step,
+    () => composeCli.services(ctx.compose, t, runOptions(ctx, step, "git")),
+    `cannot read compose files ${t.files.join(", ")}: `,
+  );
 }
 
 /** Decides which services to rebuild and records it on the deployment. */
@@ -37,23 +47,13 @@ export async function build(ctx: DeployContext): Promise<string | undefined> {
   const names = (ctx.rebuild ?? []).map((r) => r.service);
   if (names.length === 0) return "skipped: nothing to rebuild";
   ctx.imagesTouched = true;
-  try {
-    await composeCli.build(ctx.compose, target(ctx), names, runOptions(ctx, "build", "build"));
-  } catch (err) {
-    if (err instanceof composeCli.ComposeError) throw new StepFailed("build", err.message);
-    throw err;
-  }
+  await asStep("build", () => composeCli.build(ctx.compose, target(ctx), names, runOptions(ctx, "build", "build")));
   return `built ${names.join(", ")}`;
 }
 
 /** `up -d --remove-orphans`: Compose recreates exactly the containers whose image or config changed. */
 export async function up(ctx: DeployContext): Promise<string | undefined> {
   ctx.containersTouched = true;
-  try {
-    await composeCli.up(ctx.compose, target(ctx), runOptions(ctx, "up", "up"));
-  } catch (err) {
-    if (err instanceof composeCli.ComposeError) throw new StepFailed("up", err.message);
-    throw err;
-  }
+  await asStep("up", () => composeCli.up(ctx.compose, target(ctx), runOptions(ctx, "up", "up")));
   return undefined;
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { shortSha } from "../helpers/short-sha.js";
 import type { ComposeService } from "../runners/compose.js";
 import { imageExists } from "../runners/docker.js";
 import * as git from "../runners/git.js";
@@ -59,7 +60,7 @@ export async function gatherPlanInput(ctx: DeployContext): Promise<PlanInput> {
   const built = services.filter((s) => s.build);
   const base = diffBase(ctx);
   const changed = base ? await git.changedFiles(base, ctx.deployment.sha, opts) : [];
-  ctx.log.line(`changed files since ${base?.slice(0, 7) ?? "(none)"}: ${changed.length}`);
+  ctx.log.line(`changed files since ${base ? shortSha(base) : "(none)"}: ${changed.length}`);
   for (const f of changed.slice(0, 50)) ctx.log.line(`  ${f}`);
   const missingImages: string[] = [];
   for (const s of built) if (!(await imageExists(s.image, opts))) missingImages.push(s.name);

@@ -1,5 +1,5 @@
 import rateLimit from "@fastify/rate-limit";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { appStatuses } from "../../engine/app-status.js";
 import { requestDeploy, requestRollback } from "../../engine/requests.js";
 import type { Runtime } from "../../engine/runtime.js";
@@ -21,13 +21,23 @@ const errors = { 401: errorSchema, 404: errorSchema };
 
 export async function apiRoutes(app: FastifyInstance, { runtime, maxAuthFailures }: ApiOptions): Promise<void> {
   const { store, logs, queue, config } = runtime;
+  // The limiter's allow-list and the auth hook both ask; hash the token once per request.
+  const verdicts = new WeakMap<object, boolean>();
+  const authorized = (req: FastifyRequest) => {
+    let ok = verdicts.get(req);
+    if (ok === undefined) {
+      ok = hasValidToken(req, config.apiToken);
+      verdicts.set(req, ok);
+    }
+    return ok;
+  };
 
   // Only requests without a valid token count: a client with the token is never limited.
   await app.register(rateLimit, {
     global: false,
     max: maxAuthFailures,
     timeWindow: 60_000,
-    allowList: (req) => hasValidToken(req, config.apiToken),
+    allowList: (req) => authorized(req),
     errorResponseBuilder: (_req, ctx) =>
       Object.assign(new Error(`too many failed authentications; retry in ${ctx.after}`), { statusCode: 429 }),
   });
@@ -35,7 +45,7 @@ export async function apiRoutes(app: FastifyInstance, { runtime, maxAuthFailures
   app.addHook("onRequest", app.rateLimit());
   app.addHook("onRequest", async (req) => {
     if (!config.apiToken) throw new UnauthorizedError("the API is disabled: set apiToken (DEPLOYER_API_TOKEN)");
-    if (!hasValidToken(req, config.apiToken)) throw new UnauthorizedError("missing or invalid Bearer token");
+    if (!authorized(req)) throw new UnauthorizedError("missing or invalid Bearer token");
   });
 
   // Live log streams would hold app.close() open until their deployments end.

@@ -3,6 +3,7 @@ import { intake } from "../../engine/intake.js";
 import type { Runtime } from "../../engine/runtime.js";
 import { SignatureError } from "../../errors.js";
 import { normalizeGitHub, parseGitHubBody, verifyGitHubSignature } from "../../forges/github.js";
+import { shortSha } from "../../helpers/short-sha.js";
 import { errorSchema, webhookResponseSchema } from "../schemas.js";
 
 export const WEBHOOK_BODY_LIMIT = 25 * 1024 * 1024;
@@ -58,7 +59,7 @@ export async function webhookRoutes(app: FastifyInstance, { runtime, allowUnsign
         case "queued": {
           const d = result.deployment;
           runtime.queue.kick();
-          req.log.info({ app: d.app, deployment: d.id }, `${d.app} ${d.id} queued at ${d.sha.slice(0, 7)}`);
+          req.log.info({ app: d.app, deployment: d.id }, `${d.app} ${d.id} queued at ${shortSha(d.sha)}`);
           const also = result.also.map((a) => ({ id: a.id, app: a.app }));
           return reply
             .code(202)
