@@ -62,3 +62,15 @@ export class Cancelled extends DeployerError {
     super(`cancelled during ${step}`);
   }
 }
+
+/** What to record for an error: a deployer error's own message, anything else as an internal error. */
+export function describeError(err: unknown): string {
+  if (err instanceof DeployerError) return err.message;
+  return `internal error: ${(err as Error)?.message ?? String(err)}`;
+}
+
+/** The one route from any error inside a step to the step's failure; a cancel stays a cancel. */
+export function asStepFailure(step: string, err: unknown): StepFailed | Cancelled {
+  if (err instanceof StepFailed || err instanceof Cancelled) return err;
+  return new StepFailed(step, describeError(err));
+}

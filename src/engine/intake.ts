@@ -1,7 +1,7 @@
 import type { AppConfig, Config } from "../config/types.js";
 import type { ForgeEvent, PushEvent } from "../forges/types.js";
 import { isSafeBranchName } from "../runners/git.js";
-import type { DeploymentStore } from "../store/deployments.js";
+import type { Stores } from "../store/stores.js";
 import type { Deployment } from "../store/types.js";
 
 export type IntakeResult =
@@ -44,15 +44,19 @@ export function matchPush(config: Config, push: PushEvent): Match {
  * Turns a verified forge event into stored work. The delivery and its deployment are committed
  * in one transaction before the caller answers, so an accepted push survives a crash.
  */
-export function intake(config: Config, store: DeploymentStore, event: ForgeEvent): IntakeResult {
+export function intake(
+  config: Config,
+  { store, deliveries }: Pick<Stores, "store" | "deliveries">,
+  event: ForgeEvent,
+): IntakeResult {
   return store.transaction((): IntakeResult => {
     const deliveryId = event.deliveryId;
     if (deliveryId) {
-      const seen = store.findDelivery(deliveryId);
+      const seen = deliveries.find(deliveryId);
       if (seen) return { kind: "duplicate", deploymentId: seen.deploymentId };
     }
     const remember = (deploymentId: string | null, name: string) => {
-      if (deliveryId) store.recordDelivery(deliveryId, name, deploymentId);
+      if (deliveryId) deliveries.record(deliveryId, name, deploymentId);
     };
 
     if (event.kind === "ping") {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import type { Config } from "../config/types.js";
 import { shortSha } from "../helpers/short-sha.js";
-import type { DeploymentStore } from "../store/deployments.js";
+import type { Stores } from "../store/stores.js";
 import type { Deployment } from "../store/types.js";
 
 /** Kills what a crashed deployer left running, and the git lock a killed git leaves behind. */
@@ -27,11 +27,15 @@ function cleanUpAfter(d: Deployment & { pgid: number | null }, config: Config, l
  * work for its app is already queued. Marking and re-queuing happen in one transaction, so a crash
  * here cannot drop the work. The queue then picks everything up from the store.
  */
-export function recoverInterrupted(config: Config, store: DeploymentStore, logger: Logger): Deployment[] {
+export function recoverInterrupted(
+  config: Config,
+  { store, steps }: Pick<Stores, "store" | "steps">,
+  logger: Logger,
+): Deployment[] {
   const requeued: Deployment[] = [];
   for (const d of store.running()) {
     cleanUpAfter(d, config, logger);
-    const step = store.steps(d.id).at(-1)?.name;
+    const step = steps.list(d.id).at(-1)?.name;
     const next = store.transaction(() => {
       store.finish(
         d.id,

@@ -5,15 +5,21 @@ import { runDeployment } from "../pipeline/index.js";
 import type { ComposeCli } from "../runners/compose.js";
 import { withholdFromChildren } from "../runners/exec.js";
 import { openDb } from "../store/db.js";
-import { DeploymentStore } from "../store/deployments.js";
+import type { DeliveryStore } from "../store/deliveries.js";
+import type { DeploymentStore } from "../store/deployments.js";
 import { LogStore } from "../store/logs.js";
+import type { StepStore } from "../store/steps.js";
+import { openStores } from "../store/stores.js";
 import { type Execute, Queue } from "./queue.js";
 import { recoverInterrupted } from "./recovery.js";
+import { applyRetention } from "./retention.js";
 
 /** The long-lived parts of a running deployer, wired once. */
 export interface Runtime {
   config: Config;
   store: DeploymentStore;
+  deliveries: DeliveryStore;
+  steps: StepStore;
   logs: LogStore;
   queue: Queue;
   compose: ComposeCli;
@@ -28,13 +34,16 @@ export interface RuntimeOptions {
 
 export function createRuntime(config: Config, compose: ComposeCli, logger: Logger, opts: RuntimeOptions = {}): Runtime {
   const db = openDb(join(config.dataDir, "deployer.db"));
-  const store = new DeploymentStore(db);
+  const stores = openStores(db);
+  const { store } = stores;
   const logs = new LogStore(join(config.dataDir, "logs"), [config.secret, config.apiToken]);
   withholdFromChildren([config.secret, config.apiToken]);
-  const deps = { config, store, logs, compose, logger };
-  const execute: Execute = opts.execute ?? ((d, signal) => runDeployment(deps, d, signal));
+  const deps = { ...stores, config, logs, compose, logger };
+  const execute: Execute =
+    opts.execute ??
+    ((d, signal) => runDeployment(deps, d, signal).finally(() => applyRetention(d.app, config, stores, logs)));
   const queue = new Queue(store, config.concurrency, execute, logger);
-  recoverInterrupted(config, store, logger);
+  recoverInterrupted(config, stores, logger);
   return {
     ...deps,
     queue,

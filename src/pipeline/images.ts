@@ -1,5 +1,6 @@
+import type { ComposeService } from "../runners/compose.js";
 import { imageExists, imageTags, removeImageTag, splitImageRef, tagImage } from "../runners/docker.js";
-import type { DeployContext } from "./context.js";
+import type { StepContext } from "./context.js";
 import { runOptions } from "./context.js";
 
 const TAG_PREFIX = "deployer-";
@@ -9,24 +10,24 @@ export function commitTag(image: string, sha: string): string {
   return `${splitImageRef(image).repository}:${TAG_PREFIX}${sha}`;
 }
 
-function builtServices(ctx: DeployContext) {
-  return (ctx.services ?? []).filter((s) => s.build);
+function built(services: ComposeService[]) {
+  return services.filter((s) => s.build);
 }
 
 /** Tags the image every built service now runs with this deployment's commit. */
-export async function tagDeployedImages(ctx: DeployContext): Promise<void> {
-  const opts = runOptions(ctx, "finalize", "git");
-  for (const s of builtServices(ctx)) await tagImage(s.image, commitTag(s.image, ctx.deployment.sha), opts);
+export async function tagDeployedImages(ctx: StepContext, services: ComposeService[]): Promise<void> {
+  const opts = runOptions(ctx, "finalize");
+  for (const s of built(services)) await tagImage(s.image, commitTag(s.image, ctx.deployment.sha), opts);
 }
 
 /**
  * Points each built service's image back at the one tagged for `sha`.
  * Returns the services that have no such image (they need a build).
  */
-export async function restoreImages(ctx: DeployContext, sha: string): Promise<string[]> {
-  const opts = runOptions(ctx, "images", "git");
+export async function restoreImages(ctx: StepContext, services: ComposeService[], sha: string): Promise<string[]> {
+  const opts = runOptions(ctx, "images");
   const missing: string[] = [];
-  for (const s of builtServices(ctx)) {
+  for (const s of built(services)) {
     const tagged = commitTag(s.image, sha);
     if (await imageExists(tagged, opts)) await tagImage(tagged, s.image, opts);
     else missing.push(s.name);
@@ -35,13 +36,13 @@ export async function restoreImages(ctx: DeployContext, sha: string): Promise<st
 }
 
 /** Removes commit tags of images other than those of the app's last `keepImages` succeeded commits. */
-export async function pruneImageTags(ctx: DeployContext): Promise<number> {
-  const opts = runOptions(ctx, "finalize", "git");
+export async function pruneImageTags(ctx: StepContext, services: ComposeService[]): Promise<number> {
+  const opts = runOptions(ctx, "finalize");
   // This deployment is not recorded as succeeded yet: it is one of the `keepImages`.
   const keep = new Set(ctx.store.succeededShas(ctx.app.name, ctx.config.keepImages - 1));
   keep.add(ctx.deployment.sha);
   let removed = 0;
-  for (const s of builtServices(ctx)) {
+  for (const s of built(services)) {
     const { repository } = splitImageRef(s.image);
     for (const tag of await imageTags(repository, opts)) {
       if (!tag.startsWith(TAG_PREFIX) || keep.has(tag.slice(TAG_PREFIX.length))) continue;

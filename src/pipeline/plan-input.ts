@@ -4,7 +4,7 @@ import { shortSha } from "../helpers/short-sha.js";
 import type { ComposeService } from "../runners/compose.js";
 import { imageExists } from "../runners/docker.js";
 import * as git from "../runners/git.js";
-import type { DeployContext } from "./context.js";
+import type { DeployContext, StepContext } from "./context.js";
 import { runOptions } from "./context.js";
 import type { BuiltService, PlanInput } from "./plan.js";
 
@@ -45,20 +45,23 @@ export function describeBuild(root: string, svc: ComposeService): BuiltService {
  * after a crash mid-deploy (maybe several in a row) the checkout may already have moved, so the last
  * succeeded commit is used then, or failing that the interrupted deployment's starting point.
  */
-export function diffBase(ctx: DeployContext): string | undefined {
+export function diffBase(ctx: DeployContext, previousSha: string | undefined): string | undefined {
   const last = ctx.store.lastStarted(ctx.app.name, ctx.deployment.id);
   if (last?.status === "interrupted") {
     return ctx.store.lastSucceeded(ctx.app.name, ctx.deployment.id)?.sha ?? last.previousSha ?? undefined;
   }
-  return ctx.previousSha;
+  return previousSha;
 }
 
 /** Gathers what the planner needs: the diff, the built services, the trigger file, missing images. */
-export async function gatherPlanInput(ctx: DeployContext): Promise<PlanInput> {
-  const opts = runOptions(ctx, "plan", "git");
-  const services = ctx.services ?? [];
+export async function gatherPlanInput(
+  ctx: StepContext,
+  services: ComposeService[],
+  previousSha: string | undefined,
+): Promise<PlanInput> {
+  const opts = runOptions(ctx, "plan");
   const built = services.filter((s) => s.build);
-  const base = diffBase(ctx);
+  const base = diffBase(ctx, previousSha);
   const changed = base ? await git.changedFiles(base, ctx.deployment.sha, opts) : [];
   ctx.log.line(`changed files since ${base ? shortSha(base) : "(none)"}: ${changed.length}`);
   for (const f of changed.slice(0, 50)) ctx.log.line(`  ${f}`);

@@ -1,77 +1,13 @@
-import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import type { Statement } from "better-sqlite3";
 import type { Db } from "./db.js";
-import type { Deployment, DeploymentStatus, NewDeployment, Step } from "./types.js";
+import { BOOT_ID, newDeploymentId, type Row, toDeployment } from "./deployment-row.js";
+import { now, statementCache } from "./statements.js";
+import type { Deployment, DeploymentStatus, NewDeployment } from "./types.js";
 
-interface Row {
-  id: string;
-  app: string;
-  status: DeploymentStatus;
-  trigger: Deployment["trigger"];
-  actor: string | null;
-  sha: string;
-  ref: string | null;
-  branch: string | null;
-  previous_sha: string | null;
-  delivery_id: string | null;
-  rebuilt: string;
-  error: string | null;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-}
-
-const now = () => new Date().toISOString();
-
-/** This boot of the machine; a process group recorded in another boot is no longer ours. */
-const BOOT_ID = (() => {
-  try {
-    return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
-  } catch {
-    return "unknown";
-  }
-})();
-const DELIVERY_RETENTION_MS = 30 * 24 * 3600 * 1000;
-
-/** Time-ordered, unguessable-enough id: readable in logs and sortable by creation. */
-export function newDeploymentId(): string {
-  return `${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
-}
-
-function toDeployment(r: Row): Deployment {
-  return {
-    id: r.id,
-    app: r.app,
-    status: r.status,
-    trigger: r.trigger,
-    actor: r.actor,
-    sha: r.sha,
-    ref: r.ref,
-    branch: r.branch,
-    previousSha: r.previous_sha,
-    deliveryId: r.delivery_id,
-    rebuilt: JSON.parse(r.rebuilt) as string[],
-    error: r.error,
-    createdAt: r.created_at,
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-  };
-}
-
-/** Every read and state change of deployments, deliveries and steps. Each change is one transaction. */
+/** Every read and state change of deployments. Each change is one transaction. */
 export class DeploymentStore {
-  private readonly statements = new Map<string, Statement>();
-  constructor(readonly db: Db) {}
-
-  /** Prepared once, reused: the webhook path runs these on every delivery. */
-  private sql(text: string): Statement {
-    let stmt = this.statements.get(text);
-    if (!stmt) {
-      stmt = this.db.prepare(text);
-      this.statements.set(text, stmt);
-    }
-    return stmt;
+  private readonly sql;
+  constructor(readonly db: Db) {
+    this.sql = statementCache(db);
   }
 
   transaction<T>(fn: () => T): T {
@@ -90,12 +26,6 @@ export class DeploymentStore {
   get(id: string): Deployment | undefined {
     const row = this.sql("SELECT * FROM deployments WHERE id = ?").get(id) as Row | undefined;
     return row && toDeployment(row);
-  }
-
-  getWithSteps(id: string): Deployment | undefined {
-    const d = this.get(id);
-    if (d) d.steps = this.steps(id);
-    return d;
   }
 
   list(filter: { app?: string | undefined; limit?: number | undefined } = {}): Deployment[] {
@@ -201,65 +131,9 @@ export class DeploymentStore {
     return rows.map((r) => r.sha);
   }
 
-  // --- deliveries ---
-
-  findDelivery(id: string): { id: string; deploymentId: string | null } | undefined {
-    const row = this.sql("SELECT id, deployment_id FROM deliveries WHERE id = ?").get(id) as
-      | { id: string; deployment_id: string | null }
-      | undefined;
-    return row && { id: row.id, deploymentId: row.deployment_id };
-  }
-
-  recordDelivery(id: string, event: string, deploymentId: string | null): void {
-    this.sql("INSERT INTO deliveries (id, event, received_at, deployment_id) VALUES (?, ?, ?, ?)").run(
-      id,
-      event,
-      now(),
-      deploymentId,
-    );
-  }
-
-  // --- steps ---
-
-  startStep(deploymentId: string, name: string): void {
-    this.sql(`INSERT INTO steps (deployment_id, name, status, started_at) VALUES (?, ?, 'running', ?)`).run(
-      deploymentId,
-      name,
-      now(),
-    );
-  }
-
-  finishStep(deploymentId: string, name: string, status: Step["status"], durationMs: number, detail?: string): void {
-    this.sql(
-      `UPDATE steps SET status = ?, finished_at = ?, duration_ms = ?, detail = ?
-         WHERE rowid = (SELECT MAX(rowid) FROM steps WHERE deployment_id = ? AND name = ?)`,
-    ).run(status, now(), durationMs, detail ?? null, deploymentId, name);
-  }
-
-  steps(deploymentId: string): Step[] {
-    const rows = this.sql(
-      `SELECT name, status, started_at, finished_at, duration_ms, detail FROM steps WHERE deployment_id = ? ORDER BY rowid`,
-    ).all(deploymentId) as {
-      name: string;
-      status: Step["status"];
-      started_at: string;
-      finished_at: string | null;
-      duration_ms: number | null;
-      detail: string | null;
-    }[];
-    return rows.map((r) => ({
-      name: r.name,
-      status: r.status,
-      startedAt: r.started_at,
-      finishedAt: r.finished_at,
-      durationMs: r.duration_ms,
-      detail: r.detail,
-    }));
-  }
-
   /**
    * Keeps the newest `keep` deployments of an app, and always its newest `keepSucceeded` succeeded ones
-   * (they are the rollback targets). Returns the ids removed so their logs can go too.
+   * (they are the rollback targets). Returns the ids removed so their steps and logs can go too.
    */
   prune(app: string, keep: number, keepSucceeded = 0): string[] {
     return this.transaction(() => {
@@ -270,15 +144,8 @@ export class DeploymentStore {
            ORDER BY seq DESC LIMIT -1 OFFSET @keep`,
       ).all({ app, keep, keepSucceeded }) as { id: string }[];
       const ids = rows.map((r) => r.id);
-      const delSteps = this.sql("DELETE FROM steps WHERE deployment_id = ?");
-      const delDep = this.sql("DELETE FROM deployments WHERE id = ?");
-      for (const id of ids) {
-        delSteps.run(id);
-        delDep.run(id);
-      }
-      // Deliveries only serve de-duplication; GitHub redelivers within days, not months.
-      const cutoff = new Date(Date.now() - DELIVERY_RETENTION_MS).toISOString();
-      this.sql("DELETE FROM deliveries WHERE received_at < ?").run(cutoff);
+      const del = this.sql("DELETE FROM deployments WHERE id = ?");
+      for (const id of ids) del.run(id);
       return ids;
     });
   }

@@ -43,8 +43,8 @@ describe("dashboard (browser)", () => {
       ["plan", 700],
       ["build", 3900],
     ] as const) {
-      srv.runtime.store.startStep(first!.id, name);
-      srv.runtime.store.finishStep(first!.id, name, name === "build" ? "skipped" : "succeeded", ms, "detail");
+      srv.runtime.steps.start(first!.id, name);
+      srv.runtime.steps.finish(first!.id, name, name === "build" ? "skipped" : "succeeded", ms, "detail");
     }
     await push("acme/shop", "b".repeat(40));
     await push("acme/shop", "c".repeat(40));

@@ -1,8 +1,8 @@
 import { type Db, openDb } from "../../src/store/db.js";
-import { DeploymentStore } from "../../src/store/deployments.js";
+import { openStores, type Stores } from "../../src/store/stores.js";
 
-/** A fresh, migrated in-memory database and its store. */
-export function openMemoryStore(): { db: Db; store: DeploymentStore } {
+/** A fresh, migrated in-memory database and its stores. */
+export function openMemoryStore(): { db: Db } & Stores {
   const db = openDb(":memory:");
-  return { db, store: new DeploymentStore(db) };
+  return { db, ...openStores(db) };
 }

@@ -60,7 +60,8 @@ export async function apiRoutes(app: FastifyInstance, { runtime, maxAuthFailures
   });
 
   const getDeployment = (id: string) => {
-    const d = store.getWithSteps(id);
+    const found = store.get(id);
+    const d = found && { ...found, steps: runtime.steps.list(id) };
     if (!d) throw new NotFoundError(`deployment ${id} not found`);
     return d;
   };

@@ -47,7 +47,7 @@ export async function webhookRoutes(app: FastifyInstance, { runtime, allowUnsign
       else if (allowUnsigned) req.log.warn("accepting an unsigned webhook: the server runs with --allow-unsigned");
       else throw new SignatureError("the server has no webhook secret configured; set GITHUB_WEBHOOK_SECRET");
       const event = normalizeGitHub(delivery, parseGitHubBody(delivery));
-      const result = intake(runtime.config, runtime.store, event);
+      const result = intake(runtime.config, runtime, event);
       switch (result.kind) {
         case "pong":
           return { message: "pong", hook_id: result.hookId, zen: result.zen };

@@ -4,7 +4,8 @@ import type { Config } from "../../../src/config/types.js";
 import { intake, matchPush } from "../../../src/engine/intake.js";
 import type { ForgeEvent, PushEvent } from "../../../src/forges/types.js";
 import { type Db, openDb } from "../../../src/store/db.js";
-import { DeploymentStore } from "../../../src/store/deployments.js";
+import type { DeploymentStore } from "../../../src/store/deployments.js";
+import type { Stores } from "../../../src/store/stores.js";
 import { openMemoryStore } from "../../helpers/store.js";
 
 const SHA = "c".repeat(40);
@@ -126,9 +127,11 @@ describe("matchPush", () => {
 
 describe("intake", () => {
   let db: Db;
+  let stores: Stores;
   let store: DeploymentStore;
   beforeEach(() => {
-    ({ db, store } = openMemoryStore());
+    ({ db, ...stores } = openMemoryStore());
+    store = stores.store;
   });
   afterEach(() => db.close());
 
@@ -138,7 +141,7 @@ describe("intake", () => {
   };
 
   it("stores a queued deployment with the push's commit, ref, branch, pusher and delivery", () => {
-    const r = intake(base, store, pushEvent());
+    const r = intake(base, stores, pushEvent());
     expect(r.kind).toBe("queued");
     if (r.kind !== "queued") return;
     expect(r.deployment).toMatchObject({
@@ -152,68 +155,68 @@ describe("intake", () => {
       deliveryId: "d-1",
     });
     expect(store.get(r.deployment.id)).toEqual(r.deployment);
-    expect(store.findDelivery("d-1")).toEqual({ id: "d-1", deploymentId: r.deployment.id });
+    expect(stores.deliveries.find("d-1")).toEqual({ id: "d-1", deploymentId: r.deployment.id });
   });
 
   it("answers a repeated delivery as a duplicate of the first deployment and queues nothing", () => {
-    const first = intake(base, store, pushEvent({ deliveryId: "same" }));
-    const again = intake(base, store, pushEvent({ deliveryId: "same", after: "d".repeat(40) }));
+    const first = intake(base, stores, pushEvent({ deliveryId: "same" }));
+    const again = intake(base, stores, pushEvent({ deliveryId: "same", after: "d".repeat(40) }));
     expect(first.kind).toBe("queued");
     expect(again).toEqual({ kind: "duplicate", deploymentId: first.kind === "queued" ? first.deployment.id : "" });
     expect(store.list()).toHaveLength(1);
   });
 
   it("answers a repeated ignored delivery as a duplicate without a deployment", () => {
-    expect(intake(base, store, pushEvent({ deliveryId: "tag", ref: "refs/tags/v1" })).kind).toBe("ignored");
-    expect(intake(base, store, pushEvent({ deliveryId: "tag", ref: "refs/tags/v1" }))).toEqual({
+    expect(intake(base, stores, pushEvent({ deliveryId: "tag", ref: "refs/tags/v1" })).kind).toBe("ignored");
+    expect(intake(base, stores, pushEvent({ deliveryId: "tag", ref: "refs/tags/v1" }))).toEqual({
       kind: "duplicate",
       deploymentId: null,
     });
   });
 
   it("remembers pings and other events too", () => {
-    expect(intake(base, store, { kind: "ping", deliveryId: "p", hookId: 1, zen: "z" })).toEqual({
+    expect(intake(base, stores, { kind: "ping", deliveryId: "p", hookId: 1, zen: "z" })).toEqual({
       kind: "pong",
       hookId: 1,
       zen: "z",
     });
-    expect(intake(base, store, { kind: "other", deliveryId: "o", name: "issues" })).toEqual({
+    expect(intake(base, stores, { kind: "other", deliveryId: "o", name: "issues" })).toEqual({
       kind: "ignored",
       reason: "event issues is not deployed",
     });
-    expect(intake(base, store, { kind: "ping", deliveryId: "p", hookId: 1, zen: "z" }).kind).toBe("duplicate");
-    expect(intake(base, store, { kind: "other", deliveryId: "o", name: "issues" }).kind).toBe("duplicate");
+    expect(intake(base, stores, { kind: "ping", deliveryId: "p", hookId: 1, zen: "z" }).kind).toBe("duplicate");
+    expect(intake(base, stores, { kind: "other", deliveryId: "o", name: "issues" }).kind).toBe("duplicate");
     expect(store.list()).toHaveLength(0);
   });
 
   it("queues every push without a delivery id (nothing to deduplicate on)", () => {
-    intake(base, store, pushEvent({ deliveryId: undefined }));
-    intake(base, store, pushEvent({ deliveryId: undefined }));
+    intake(base, stores, pushEvent({ deliveryId: undefined }));
+    intake(base, stores, pushEvent({ deliveryId: undefined }));
     expect(store.list()).toHaveLength(2);
   });
 
   it("queues different deliveries of the same commit separately", () => {
-    intake(base, store, pushEvent({ deliveryId: "a" }));
-    intake(base, store, pushEvent({ deliveryId: "b" }));
+    intake(base, stores, pushEvent({ deliveryId: "a" }));
+    intake(base, stores, pushEvent({ deliveryId: "b" }));
     expect(store.list().map((d) => d.deliveryId)).toEqual(["b", "a"]);
   });
 
   it("stores nothing for an ignored push but the delivery", () => {
-    const r = intake(base, store, pushEvent({ ref: "refs/heads/other" }));
+    const r = intake(base, stores, pushEvent({ ref: "refs/heads/other" }));
     expect(r.kind).toBe("ignored");
     expect(store.list()).toHaveLength(0);
-    expect(store.findDelivery("d-1")).toEqual({ id: "d-1", deploymentId: null });
+    expect(stores.deliveries.find("d-1")).toEqual({ id: "d-1", deploymentId: null });
   });
 });
 
 describe("a push that two apps deploy", () => {
   it("queues a deployment for each app on that repository and branch", () => {
-    const db = openDb(":memory:");
-    const store = new DeploymentStore(db);
+    const { db, ...stores } = openMemoryStore();
+    const { store } = stores;
     const c = config(
       `apps:\n  blue: { repo: acme/shop, path: /srv/blue, branch: main }\n  green: { repo: acme/shop, path: /srv/green, branch: main }\n`,
     );
-    const r = intake(c, store, { kind: "push", deliveryId: "two", push: push() });
+    const r = intake(c, stores, { kind: "push", deliveryId: "two", push: push() });
     expect(r.kind).toBe("queued");
     if (r.kind !== "queued") return;
     expect([r.deployment.app, ...r.also.map((d) => d.app)]).toEqual(["blue", "green"]);

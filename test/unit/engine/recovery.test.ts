@@ -6,6 +6,7 @@ import type { DeployContext } from "../../../src/pipeline/context.js";
 import { diffBase } from "../../../src/pipeline/plan-input.js";
 import type { Db } from "../../../src/store/db.js";
 import type { DeploymentStore } from "../../../src/store/deployments.js";
+import type { Stores } from "../../../src/store/stores.js";
 import type { Deployment, Trigger } from "../../../src/store/types.js";
 import { openMemoryStore } from "../../helpers/store.js";
 
@@ -22,8 +23,10 @@ const config = parseConfig(
 
 let db: Db;
 let store: DeploymentStore;
+let stores: Stores;
 beforeEach(() => {
-  ({ db, store } = openMemoryStore());
+  ({ db, ...stores } = openMemoryStore());
+  store = stores.store;
 });
 afterEach(() => db.close());
 
@@ -41,7 +44,7 @@ function make(n: number, status: Deployment["status"], trigger: Trigger = "push"
 describe("recoverInterrupted", () => {
   it("marks a running deployment interrupted and runs its commit again", () => {
     const d = make(1, "running");
-    const [again] = recoverInterrupted(config, store, logger);
+    const [again] = recoverInterrupted(config, stores, logger);
     expect(store.get(d.id)?.status).toBe("interrupted");
     expect(store.get(d.id)?.error).toMatch(/^interrupted: /);
     expect(again).toMatchObject({ trigger: "recovery", sha: sha(1), status: "queued", actor: `recovery of ${d.id}` });
@@ -49,14 +52,14 @@ describe("recoverInterrupted", () => {
 
   it("resumes an interrupted rollback as a rollback, so it does not rebuild", () => {
     make(1, "running", "rollback");
-    const [again] = recoverInterrupted(config, store, logger);
+    const [again] = recoverInterrupted(config, stores, logger);
     expect(again?.trigger).toBe("rollback");
   });
 
   it("lets a newer queued push win instead of re-running the interrupted one", () => {
     const d = make(1, "running");
     make(2, "queued");
-    expect(recoverInterrupted(config, store, logger)).toHaveLength(0);
+    expect(recoverInterrupted(config, stores, logger)).toHaveLength(0);
     expect(store.get(d.id)?.status).toBe("interrupted");
     expect(store.appsWithQueued()).toEqual(["shop"]);
   });

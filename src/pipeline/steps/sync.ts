@@ -1,15 +1,22 @@
-import { StepFailed } from "../errors.js";
-import { shortSha } from "../helpers/short-sha.js";
-import * as git from "../runners/git.js";
-import type { DeployContext } from "./context.js";
-import { runOptions } from "./context.js";
+import { StepFailed } from "../../errors.js";
+import { shortSha } from "../../helpers/short-sha.js";
+import * as git from "../../runners/git.js";
+import type { StepContext } from "../context.js";
+import { runOptions } from "../context.js";
+import type { StepOutcome } from "../step.js";
+
+/** What sync found: where the checkout was, and whether it moved. */
+export interface Synced {
+  previousSha: string;
+  moved: boolean;
+}
 
 /**
  * Brings the checkout to exactly the deployment's commit, force pushes included.
  * Refuses to touch a checkout whose tracked files were edited in place.
  */
-export async function sync(ctx: DeployContext): Promise<string> {
-  const opts = runOptions(ctx, "sync", "git");
+export async function sync(ctx: StepContext): Promise<StepOutcome> {
+  const opts = runOptions(ctx, "sync");
   const { sha } = ctx.deployment;
 
   const modified = await git.modifiedTrackedFiles(opts);
@@ -19,8 +26,8 @@ export async function sync(ctx: DeployContext): Promise<string> {
       `local modifications in ${ctx.app.path}: ${modified.join(", ")}; commit, stash or revert them, then deploy again`,
     );
   }
-  ctx.previousSha = await git.headSha(opts);
-  ctx.store.update(ctx.deployment.id, { previousSha: ctx.previousSha });
+  const previousSha = await git.headSha(opts);
+  ctx.store.update(ctx.deployment.id, { previousSha });
 
   if (!(await git.hasCommit(sha, opts)) || ctx.deployment.trigger !== "rollback") {
     await git.fetchBranch(ctx.branch, opts);
@@ -31,9 +38,10 @@ export async function sync(ctx: DeployContext): Promise<string> {
       throw new StepFailed("sync", `commit ${sha} is not on origin (was it force-pushed away?)`);
     }
   }
-  if (ctx.previousSha !== sha) {
-    ctx.checkoutMoved = true;
+  const moved = previousSha !== sha;
+  if (moved) {
+    ctx.touched.add("checkout");
     await git.checkout(ctx.branch, sha, opts);
   }
-  return `${shortSha(ctx.previousSha)} → ${shortSha(sha)}`;
+  return { detail: `${shortSha(previousSha)} → ${shortSha(sha)}`, found: { sync: { previousSha, moved } } };
 }

@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { Cancelled, StepFailed } from "../errors.js";
-import { containerIds } from "../runners/compose.js";
-import { inspectContainers } from "../runners/docker.js";
-import { probe } from "../runners/http.js";
-import type { DeployContext } from "./context.js";
-import { runOptions } from "./context.js";
+import { Cancelled, StepFailed } from "../../errors.js";
+import { containerIds } from "../../runners/compose.js";
+import { inspectContainers } from "../../runners/docker.js";
+import { probe } from "../../runners/http.js";
+import type { StepContext } from "../context.js";
+import { runOptions } from "../context.js";
+import { type Found, need, type StepOutcome } from "../step.js";
 
 const POLL_MS = 500;
 
@@ -12,13 +13,13 @@ const POLL_MS = 500;
  * After `up`: waits for every container with a Docker healthcheck to be healthy,
  * then for the app's health URL to answer with the expected status.
  */
-export async function health(ctx: DeployContext): Promise<string> {
-  if (!ctx.target) throw new Error("compose target not resolved");
-  const opts = runOptions(ctx, "health", "health");
+export async function health(ctx: StepContext, found: Readonly<Found>): Promise<StepOutcome> {
+  const { target } = need(found, "plan", "health");
+  const opts = runOptions(ctx, "health");
   const deadline = Date.now() + opts.timeoutMs;
   const checked: string[] = [];
 
-  const ids = await containerIds(ctx.compose, ctx.target, opts);
+  const ids = await containerIds(ctx.compose, target, opts);
   // A container that crashed at start (or loops restarting) is a failed deploy, health check or not.
   // One that exited 0 is a finished one-shot job.
   const crashed = (await inspectContainers(ids, opts)).find(
@@ -56,11 +57,13 @@ export async function health(ctx: DeployContext): Promise<string> {
       await wait(ctx, until, `${hc.url} ${answer.detail}`, Math.min(hc.timeout, opts.timeoutSeconds ?? hc.timeout));
     }
   }
-  return checked.join("; ") || "skipped: no health check configured";
+  return checked.length > 0
+    ? { detail: checked.join("; ") }
+    : { detail: "skipped: no health check configured", skipped: true };
 }
 
 /** Sleeps before the next poll; past the deadline the check has failed, saying what it last saw. */
-async function wait(ctx: DeployContext, deadline: number, lastSeen: string, seconds: number): Promise<void> {
+async function wait(ctx: StepContext, deadline: number, lastSeen: string, seconds: number): Promise<void> {
   if (ctx.signal.aborted) throw new Cancelled("health");
   if (Date.now() >= deadline) throw new StepFailed("health", `health check failed: ${lastSeen} after ${seconds} s`);
   await sleep(POLL_MS);

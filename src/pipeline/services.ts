@@ -1,0 +1,14 @@
+import { type ComposeTarget, composeTarget } from "../config/app-compose.js";
+import * as compose from "../runners/compose.js";
+import type { StepContext } from "./context.js";
+import { runOptions } from "./context.js";
+
+/** Reads the compose files of the checked-out commit: which services exist and which are built. */
+export async function resolveServices(
+  ctx: StepContext,
+  step: string,
+): Promise<{ target: ComposeTarget; services: compose.ComposeService[] }> {
+  const target = composeTarget(ctx.app);
+  const services = await compose.services(ctx.compose, target, runOptions(ctx, step));
+  return { target, services };
+}
