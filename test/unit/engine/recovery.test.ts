@@ -2,8 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/load.js";
 import { recoverInterrupted } from "../../../src/engine/recovery.js";
 import { createLogger } from "../../../src/logger.js";
-import type { DeployContext } from "../../../src/pipeline/context.js";
-import { diffBase } from "../../../src/pipeline/plan-input.js";
 import type { Db } from "../../../src/store/db.js";
 import type { DeploymentStore } from "../../../src/store/deployments.js";
 import type { Deployment, Trigger } from "../../../src/store/types.js";
@@ -67,25 +65,6 @@ describe("recoverInterrupted", () => {
     expect(store.running()[0]?.pgid).toBe(4242);
     db.prepare("UPDATE deployments SET pgid_boot = 'another-boot' WHERE id = ?").run(d.id);
     expect(store.running()[0]?.pgid).toBeNull();
-  });
-});
-
-describe("diffBase", () => {
-  const ctx = (d: Deployment, previousSha: string) =>
-    ({ store, app: { name: "shop" }, deployment: d, previousSha }) as unknown as DeployContext;
-
-  it("is where the checkout was before sync, normally", () => {
-    make(1, "succeeded");
-    const d = make(2, "running", "push", sha(1));
-    expect(diffBase(ctx(d, sha(1)))).toBe(sha(1));
-  });
-
-  it("is the last succeeded commit after interrupts, even two in a row", () => {
-    make(1, "succeeded");
-    make(2, "interrupted", "push", sha(1));
-    make(2, "interrupted", "recovery", sha(2)); // the checkout had already moved to 2
-    const d = make(2, "running", "recovery", sha(2));
-    expect(diffBase(ctx(d, sha(2)))).toBe(sha(1));
   });
 });
 
