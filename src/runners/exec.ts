@@ -18,6 +18,9 @@ export interface RunOptions {
   onProcessGroup?: ((pgid: number | null) => void) | undefined;
 }
 
+/** A command as argv: the program, then its arguments. Never a shell string. */
+export type Argv = [string, ...string[]];
+
 export interface RunResult {
   exitCode: number;
   stdout: string;
@@ -134,4 +137,10 @@ export async function run(cmd: string, args: string[], opts: RunOptions): Promis
     opts.signal?.removeEventListener("abort", onAbort);
     opts.onProcessGroup?.(null);
   }
+}
+
+/** Runs a command given as one argv array (what the runners' command builders return). */
+export function runArgv(argv: Argv, opts: RunOptions): Promise<RunResult> {
+  const [cmd, ...args] = argv;
+  return run(cmd, args, opts);
 }

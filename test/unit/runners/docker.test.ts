@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { splitImageRef } from "../../../src/runners/docker.js";
+import { dockerArgv, dockerCommands, splitImageRef } from "../../../src/runners/docker.js";
 
 describe("image names", () => {
   it.each([
@@ -10,5 +10,34 @@ describe("image names", () => {
     ["shop@sha256:abc", { repository: "shop", tag: "latest" }],
   ])("splits %s", (ref, parts) => {
     expect(splitImageRef(ref)).toEqual(parts);
+  });
+});
+
+describe("docker commands", () => {
+  it("prefixes every command with docker", () => {
+    expect(dockerArgv("ps")).toEqual(["docker", "ps"]);
+  });
+
+  it.each([
+    [
+      "imageExists",
+      dockerCommands.imageExists("shop-web"),
+      ["docker", "image", "inspect", "--format", "{{.Id}}", "shop-web"],
+    ],
+    [
+      "tagImage",
+      dockerCommands.tagImage("shop-web", "shop-web:deployer-abc"),
+      ["docker", "tag", "shop-web", "shop-web:deployer-abc"],
+    ],
+    [
+      "removeImageTag",
+      dockerCommands.removeImageTag("shop-web:deployer-abc"),
+      ["docker", "rmi", "shop-web:deployer-abc"],
+    ],
+    ["imageTags", dockerCommands.imageTags("shop-web"), ["docker", "images", "--format", "{{.Tag}}", "shop-web"]],
+    ["inspectContainers", dockerCommands.inspectContainers(["c1", "c2"]), ["docker", "inspect", "c1", "c2"]],
+    ["info", dockerCommands.info(), ["docker", "info", "--format", "{{.ServerVersion}}"]],
+  ])("%s", (_name, argv, expected) => {
+    expect(argv).toEqual(expected);
   });
 });
