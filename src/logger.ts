@@ -2,13 +2,14 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import pino, { type Logger } from "pino";
 import pretty from "pino-pretty";
+import { REDACT_PATHS, REDACTED, type Secrets } from "./helpers/secrets.js";
 
 /**
  * One logger for the server and the deploys: the same lines go to the console and the log file.
  * Credentials in headers are redacted in case a serializer ever includes them.
  */
 export function createLogger(
-  opts: { file?: string | null; level?: string; console?: boolean; pretty?: boolean } = {},
+  opts: { file?: string | null; level?: string; console?: boolean; pretty?: boolean; secrets?: Secrets } = {},
 ): Logger {
   const streams: pino.StreamEntry[] = [];
   if (opts.console !== false) {
@@ -36,8 +37,8 @@ export function createLogger(
     {
       level: opts.level ?? "info",
       redact: {
-        paths: ["req.headers.authorization", "req.headers['x-hub-signature-256']", "secret", "apiToken"],
-        censor: "[redacted]",
+        paths: [...(opts.secrets?.redactPaths ?? REDACT_PATHS)],
+        censor: REDACTED,
       },
     },
     streams.length > 0 ? pino.multistream(streams) : pino.destination("/dev/null"),

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { Config } from "../config/types.js";
+import { Secrets } from "../helpers/secrets.js";
 import { runDeployment } from "../pipeline/index.js";
 import type { ComposeCli } from "../runners/compose.js";
 import { withholdFromChildren } from "../runners/exec.js";
@@ -24,20 +25,25 @@ export interface Runtime {
   queue: Queue;
   compose: ComposeCli;
   logger: Logger;
+  /** The configured secret and token: withheld from child processes, masked in deployment logs. */
+  secrets: Secrets;
   close(graceMs?: number): Promise<void>;
 }
 
 export interface RuntimeOptions {
   /** Replaces the deploy pipeline; for tests of the HTTP layer that must not touch Docker. */
   execute?: Execute;
+  /** The instance the logger was given; built from the config when omitted. */
+  secrets?: Secrets;
 }
 
 export function createRuntime(config: Config, compose: ComposeCli, logger: Logger, opts: RuntimeOptions = {}): Runtime {
   const db = openDb(join(config.dataDir, "deployer.db"));
   const stores = openStores(db);
   const { store } = stores;
-  const logs = new LogStore(join(config.dataDir, "logs"), [config.secret, config.apiToken]);
-  withholdFromChildren([config.secret, config.apiToken]);
+  const secrets = opts.secrets ?? Secrets.fromConfig(config);
+  const logs = new LogStore(join(config.dataDir, "logs"), secrets);
+  withholdFromChildren(secrets);
   const deps = { ...stores, config, logs, compose, logger };
   const execute: Execute =
     opts.execute ??
@@ -46,6 +52,7 @@ export function createRuntime(config: Config, compose: ComposeCli, logger: Logge
   recoverInterrupted(config, stores, logger);
   return {
     ...deps,
+    secrets,
     queue,
     async close(graceMs = 10_000) {
       await queue.stop(graceMs);

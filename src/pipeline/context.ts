@@ -1,9 +1,8 @@
 import type { Logger } from "pino";
 import type { AppConfig, Config } from "../config/types.js";
 import type { ComposeCli } from "../runners/compose.js";
-import type { RunOptions } from "../runners/exec.js";
+import type { LogSink, RunOptions } from "../runners/exec.js";
 import type { DeploymentStore } from "../store/deployments.js";
-import type { LogSink } from "../store/logs.js";
 import type { Deployment } from "../store/types.js";
 
 /** What a failed deployment may have changed, so recovery knows what to undo. */

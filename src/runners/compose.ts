@@ -1,7 +1,8 @@
 import { parse as parseYaml } from "yaml";
 import type { ComposeTarget } from "../config/app-compose.js";
-import type { RunOptions, RunResult } from "./exec.js";
-import { run } from "./exec.js";
+import { DeployerError } from "../errors.js";
+import type { Argv, RunOptions, RunResult } from "./exec.js";
+import { runArgv } from "./exec.js";
 
 export interface ComposeCli {
   version: "v1" | "v2";
@@ -16,6 +17,30 @@ export interface ComposeService {
   build?: { context: string; dockerfile: string } | undefined;
 }
 
+/** Compose's own argv: the cli prefix, then `args` (no project flags). */
+function cliArgv(cli: ComposeCli, args: string[]): Argv {
+  return [...cli.argv, ...args];
+}
+
+/** The full argv of a Compose command on one project: cli prefix, `-f file …`, `-p project`, then `args`. */
+export function composeArgv(cli: ComposeCli, target: ComposeTarget, args: string[]): Argv {
+  return cliArgv(cli, [...target.files.flatMap((f) => ["-f", f]), "-p", target.project, ...args]);
+}
+
+/**
+ * The argv of every Compose command deployer runs, as pure functions (no I/O):
+ * the async functions below run exactly these.
+ */
+export const composeCommands = {
+  version: (cli: ComposeCli): Argv => cliArgv(cli, ["version"]),
+  config: (cli: ComposeCli, target: ComposeTarget): Argv => composeArgv(cli, target, ["config"]),
+  build: (cli: ComposeCli, target: ComposeTarget, names: string[]): Argv =>
+    composeArgv(cli, target, ["build", ...names]),
+  up: (cli: ComposeCli, target: ComposeTarget): Argv => composeArgv(cli, target, ["up", "-d", "--remove-orphans"]),
+  // -a: v2 leaves exited containers out otherwise, and a crashed container is what we look for.
+  containerIds: (cli: ComposeCli, target: ComposeTarget): Argv => composeArgv(cli, target, ["ps", "-a", "-q"]),
+};
+
 /** Finds Compose, preferring v2 (`docker compose`) over v1 (`docker-compose`). */
 export async function detectCompose(preference: "auto" | "v1" | "v2" = "auto"): Promise<ComposeCli | undefined> {
   const candidates: ComposeCli[] = [
@@ -24,18 +49,13 @@ export async function detectCompose(preference: "auto" | "v1" | "v2" = "auto"): 
   ];
   for (const c of candidates) {
     if (preference !== "auto" && preference !== c.version) continue;
-    const [cmd, ...rest] = c.argv;
-    const r = await run(cmd, [...rest, "version"], { step: "detect", timeoutMs: 15_000 }).catch(() => undefined);
+    const r = await runArgv(composeCommands.version(c), { step: "detect", timeoutMs: 15_000 }).catch(() => undefined);
     if (r && r.exitCode === 0) return c;
   }
   return undefined;
 }
 
-export class ComposeError extends Error {}
-
-function projectArgs(target: ComposeTarget): string[] {
-  return [...target.files.flatMap((f) => ["-f", f]), "-p", target.project];
-}
+export class ComposeError extends DeployerError {}
 
 export async function compose(
   cli: ComposeCli,
@@ -43,15 +63,18 @@ export async function compose(
   args: string[],
   opts: RunOptions,
 ): Promise<RunResult> {
-  const [cmd, ...rest] = cli.argv;
-  return run(cmd, [...rest, ...projectArgs(target), ...args], opts);
+  return runArgv(composeArgv(cli, target, args), opts);
 }
 
-async function composeOk(cli: ComposeCli, target: ComposeTarget, args: string[], opts: RunOptions): Promise<string> {
-  const r = await compose(cli, target, args, opts);
+/**
+ * Runs a Compose command that must succeed; `subcommand` names it in the ComposeError thrown otherwise,
+ * after `prefix` (what the command was for).
+ */
+async function composeOk(argv: Argv, subcommand: string, opts: RunOptions, prefix = ""): Promise<string> {
+  const r = await runArgv(argv, opts);
   if (r.exitCode !== 0) {
     const tail = (r.stderr || r.stdout).trim().split("\n").slice(-5).join(" | ");
-    throw new ComposeError(`compose ${args[0]} failed (exit ${r.exitCode}): ${tail}`);
+    throw new ComposeError(`${prefix}compose ${subcommand} failed (exit ${r.exitCode}): ${tail}`);
   }
   return r.stdout;
 }
@@ -63,7 +86,8 @@ export function defaultImageName(cli: ComposeCli, project: string, service: stri
 
 /** The resolved services (`compose config`): which are built, from which context and Dockerfile. */
 export async function services(cli: ComposeCli, target: ComposeTarget, opts: RunOptions): Promise<ComposeService[]> {
-  const out = await composeOk(cli, target, ["config"], { ...opts, quiet: true });
+  const why = `cannot read compose files ${target.files.join(", ")}: `;
+  const out = await composeOk(composeCommands.config(cli, target), "config", { ...opts, quiet: true }, why);
   const doc = parseYaml(out) as { services?: Record<string, Record<string, unknown>> };
   return Object.entries(doc.services ?? {}).map(([name, svc]) => {
     const rawBuild = svc.build as string | { context?: string; dockerfile?: string } | undefined;
@@ -79,15 +103,14 @@ export async function services(cli: ComposeCli, target: ComposeTarget, opts: Run
 }
 
 export async function build(cli: ComposeCli, target: ComposeTarget, names: string[], opts: RunOptions): Promise<void> {
-  await composeOk(cli, target, ["build", ...names], opts);
+  await composeOk(composeCommands.build(cli, target, names), "build", opts);
 }
 
 export async function up(cli: ComposeCli, target: ComposeTarget, opts: RunOptions): Promise<void> {
-  await composeOk(cli, target, ["up", "-d", "--remove-orphans"], opts);
+  await composeOk(composeCommands.up(cli, target), "up", opts);
 }
 
 export async function containerIds(cli: ComposeCli, target: ComposeTarget, opts: RunOptions): Promise<string[]> {
-  // -a: v2 leaves exited containers out otherwise, and a crashed container is what we look for.
-  const out = await composeOk(cli, target, ["ps", "-a", "-q"], { ...opts, quiet: true });
+  const out = await composeOk(composeCommands.containerIds(cli, target), "ps", { ...opts, quiet: true });
   return out.split(/\s+/).filter(Boolean);
 }

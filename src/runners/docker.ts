@@ -1,23 +1,41 @@
-import type { RunOptions } from "./exec.js";
-import { run } from "./exec.js";
+import type { Argv, RunOptions } from "./exec.js";
+import { runArgv } from "./exec.js";
+
+/** `docker` followed by `args`. */
+export function dockerArgv(...args: string[]): Argv {
+  return ["docker", ...args];
+}
+
+/**
+ * The argv of every docker command deployer runs, as pure functions (no I/O):
+ * the async functions below run exactly these.
+ */
+export const dockerCommands = {
+  imageExists: (ref: string): Argv => dockerArgv("image", "inspect", "--format", "{{.Id}}", ref),
+  tagImage: (source: string, target: string): Argv => dockerArgv("tag", source, target),
+  removeImageTag: (ref: string): Argv => dockerArgv("rmi", ref),
+  imageTags: (repository: string): Argv => dockerArgv("images", "--format", "{{.Tag}}", repository),
+  inspectContainers: (ids: string[]): Argv => dockerArgv("inspect", ...ids),
+  info: (): Argv => dockerArgv("info", "--format", "{{.ServerVersion}}"),
+};
 
 export async function imageExists(ref: string, opts: RunOptions): Promise<boolean> {
-  const r = await run("docker", ["image", "inspect", "--format", "{{.Id}}", ref], { ...opts, quiet: true });
+  const r = await runArgv(dockerCommands.imageExists(ref), { ...opts, quiet: true });
   return r.exitCode === 0;
 }
 
 export async function tagImage(source: string, target: string, opts: RunOptions): Promise<boolean> {
-  const r = await run("docker", ["tag", source, target], opts);
+  const r = await runArgv(dockerCommands.tagImage(source, target), opts);
   return r.exitCode === 0;
 }
 
 export async function removeImageTag(ref: string, opts: RunOptions): Promise<void> {
-  await run("docker", ["rmi", ref], opts);
+  await runArgv(dockerCommands.removeImageTag(ref), opts);
 }
 
 /** Tags of one image repository, e.g. ["latest", "deployer-<sha>"]. */
 export async function imageTags(repository: string, opts: RunOptions): Promise<string[]> {
-  const r = await run("docker", ["images", "--format", "{{.Tag}}", repository], { ...opts, quiet: true });
+  const r = await runArgv(dockerCommands.imageTags(repository), { ...opts, quiet: true });
   return r.exitCode === 0 ? r.stdout.split(/\s+/).filter(Boolean) : [];
 }
 
@@ -36,7 +54,7 @@ export interface ContainerState {
 export async function inspectContainers(ids: string[], opts: RunOptions): Promise<ContainerState[]> {
   if (ids.length === 0) return [];
   // Polled every half second while waiting for health: kept out of the log (the step logs the outcome).
-  const r = await run("docker", ["inspect", ...ids], { ...opts, log: undefined });
+  const r = await runArgv(dockerCommands.inspectContainers(ids), { ...opts, log: undefined });
   if (r.exitCode !== 0) return [];
   const data = JSON.parse(r.stdout) as {
     Id: string;
@@ -56,9 +74,7 @@ export async function inspectContainers(ids: string[], opts: RunOptions): Promis
 }
 
 export async function dockerAvailable(): Promise<boolean> {
-  const r = await run("docker", ["info", "--format", "{{.ServerVersion}}"], { step: "check", timeoutMs: 15_000 }).catch(
-    () => undefined,
-  );
+  const r = await runArgv(dockerCommands.info(), { step: "check", timeoutMs: 15_000 }).catch(() => undefined);
   return r?.exitCode === 0;
 }
 

@@ -1,6 +1,11 @@
 import { execa } from "execa";
 import { Cancelled, CommandTimedOut } from "../errors.js";
-import type { LogSink } from "../store/logs.js";
+import { type Secrets, WITHHELD_ENV_NAMES } from "../helpers/secrets.js";
+
+/** Where a command's lines go: the deployment's log (the LogStore's sinks have this shape). */
+export interface LogSink {
+  line(text: string): void;
+}
 
 export interface RunOptions {
   cwd?: string | undefined;
@@ -18,6 +23,9 @@ export interface RunOptions {
   onProcessGroup?: ((pgid: number | null) => void) | undefined;
 }
 
+/** A command as argv: the program, then its arguments. Never a shell string. */
+export type Argv = [string, ...string[]];
+
 export interface RunResult {
   exitCode: number;
   stdout: string;
@@ -27,18 +35,19 @@ export interface RunResult {
 
 // deployer's own credentials stay in deployer: git, Compose and hooks never see them,
 // under their usual names or any other variable that holds the same value.
-const WITHHELD_NAMES = ["GITHUB_WEBHOOK_SECRET", "DEPLOYER_API_TOKEN"];
-const withheldValues = new Set<string>();
+const withheld = new Set<Secrets>();
 
-/** Values no child process may receive in its environment (the configured secret and token). */
-export function withholdFromChildren(values: (string | undefined)[]): void {
-  for (const v of values) if (v) withheldValues.add(v);
+/** Registers secrets no child process may receive in its environment (the configured secret and token). */
+export function withholdFromChildren(secrets: Secrets): void {
+  withheld.add(secrets);
 }
 
 function childEnv(extra: Record<string, string> | undefined): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env, ...extra };
-  for (const name of WITHHELD_NAMES) delete env[name];
-  for (const [name, value] of Object.entries(env)) if (value && withheldValues.has(value)) delete env[name];
+  for (const name of WITHHELD_ENV_NAMES) delete env[name];
+  for (const secrets of withheld) {
+    for (const [name, value] of Object.entries(env)) if (secrets.has(value)) delete env[name];
+  }
   return env;
 }
 
@@ -134,4 +143,10 @@ export async function run(cmd: string, args: string[], opts: RunOptions): Promis
     opts.signal?.removeEventListener("abort", onAbort);
     opts.onProcessGroup?.(null);
   }
+}
+
+/** Runs a command given as one argv array (what the runners' command builders return). */
+export function runArgv(argv: Argv, opts: RunOptions): Promise<RunResult> {
+  const [cmd, ...args] = argv;
+  return run(cmd, args, opts);
 }

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { projectClashes } from "../../config/app-compose.js";
 import { createRuntime } from "../../engine/runtime.js";
 import { ConfigError } from "../../errors.js";
+import { Secrets } from "../../helpers/secrets.js";
 import { createLogger } from "../../logger.js";
 import { detectCompose } from "../../runners/compose.js";
 import { buildServer } from "../../server/app.js";
@@ -24,11 +25,12 @@ export function serveCommand(program: Command): void {
         }
         const clashes = projectClashes(Object.values(config.apps));
         if (clashes.length > 0) throw new ConfigError(clashes.join("\n"), clashes);
-        const logger = createLogger({ file: config.logFile });
+        const secrets = Secrets.fromConfig(config);
+        const logger = createLogger({ file: config.logFile, secrets });
         const compose = await detectCompose(config.compose);
         if (!compose)
           throw new Error("Docker Compose not found: install `docker compose` (v2) or `docker-compose` (v1)");
-        const runtime = createRuntime(config, compose, logger);
+        const runtime = createRuntime(config, compose, logger, { secrets });
         const app = await buildServer(runtime, { allowUnsigned: opts.allowUnsigned ?? false });
         const host = opts.host ?? config.server.host;
         const port = opts.port ?? config.server.port;

@@ -2,8 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/load.js";
 import { recoverInterrupted } from "../../../src/engine/recovery.js";
 import { createLogger } from "../../../src/logger.js";
-import type { DeployContext } from "../../../src/pipeline/context.js";
-import { diffBase } from "../../../src/pipeline/plan-input.js";
 import type { Db } from "../../../src/store/db.js";
 import type { DeploymentStore } from "../../../src/store/deployments.js";
 import type { Stores } from "../../../src/store/stores.js";
@@ -70,55 +68,5 @@ describe("recoverInterrupted", () => {
     expect(store.running()[0]?.pgid).toBe(4242);
     db.prepare("UPDATE deployments SET pgid_boot = 'another-boot' WHERE id = ?").run(d.id);
     expect(store.running()[0]?.pgid).toBeNull();
-  });
-});
-
-describe("diffBase", () => {
-  const ctx = (d: Deployment, previousSha: string) =>
-    ({ store, app: { name: "shop" }, deployment: d, previousSha }) as unknown as DeployContext;
-
-  it("is where the checkout was before sync, normally", () => {
-    make(1, "succeeded");
-    const d = make(2, "running", "push", sha(1));
-    expect(diffBase(ctx(d, sha(1)))).toBe(sha(1));
-  });
-
-  it("is the last succeeded commit after interrupts, even two in a row", () => {
-    make(1, "succeeded");
-    make(2, "interrupted", "push", sha(1));
-    make(2, "interrupted", "recovery", sha(2)); // the checkout had already moved to 2
-    const d = make(2, "running", "recovery", sha(2));
-    expect(diffBase(ctx(d, sha(2)))).toBe(sha(1));
-  });
-});
-
-describe("prune", () => {
-  it("keeps the newest succeeded deployments however many failures follow", () => {
-    const good = make(1, "succeeded");
-    for (let i = 2; i < 8; i++) make(i, "failed");
-    store.prune("shop", 3, 1);
-    const left = store.list({ app: "shop", limit: 100 });
-    expect(left.map((d) => d.id)).toContain(good.id);
-    expect(left).toHaveLength(4);
-  });
-});
-
-describe("config guards", () => {
-  it("refuses two apps on one checkout", () => {
-    expect(() =>
-      parseConfig("apps:\n  a: { path: /srv/x }\n  b: { path: /srv/x }\n", "/t/deployer.yml", {
-        env: {},
-        checkPaths: false,
-      }),
-    ).toThrow(/apps\.b\.path: \/srv\/x is already the path of app a/);
-  });
-
-  it("refuses a timeout Node's timers cannot hold", () => {
-    expect(() =>
-      parseConfig("apps:\n  a: { path: /srv/x, timeouts: { build: 9999999 } }\n", "/t/deployer.yml", {
-        env: {},
-        checkPaths: false,
-      }),
-    ).toThrow(/apps\.a\.timeouts\.build/);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Cancelled, CommandTimedOut } from "../../../src/errors.js";
-import { KILL_GRACE_MS, run } from "../../../src/runners/exec.js";
+import { Secrets } from "../../../src/helpers/secrets.js";
+import { KILL_GRACE_MS, run, runArgv, withholdFromChildren } from "../../../src/runners/exec.js";
 
 const alive = (pid: number) => {
   try {
@@ -86,5 +87,21 @@ describe("run", () => {
       delete process.env.GITHUB_WEBHOOK_SECRET;
       delete process.env.DEPLOYER_API_TOKEN;
     }
+  });
+
+  it("withholds any variable whose value is a registered secret", async () => {
+    withholdFromChildren(new Secrets(["registered-secret-value"]));
+    process.env.SOME_COPY = "registered-secret-value";
+    try {
+      const r = await run("env", [], { step: "t", timeoutMs: 10_000, env: { ALSO_COPY: "registered-secret-value" } });
+      expect(r.stdout).not.toContain("registered-secret-value");
+    } finally {
+      delete process.env.SOME_COPY;
+    }
+  });
+
+  it("runs an argv array as program and arguments", async () => {
+    const r = await runArgv(["echo", "a", "b c"], { step: "t", timeoutMs: 10_000 });
+    expect(r.stdout).toBe("a b c");
   });
 });

@@ -157,3 +157,15 @@ describe("DeploymentStore", () => {
     expect(store.list()).toHaveLength(0);
   });
 });
+
+describe("prune with a long failure streak", () => {
+  it("keeps the newest succeeded deployments however many failures follow", () => {
+    const good = queue("shop", 1);
+    store.finish(good.id, "succeeded");
+    for (let i = 2; i < 8; i++) store.finish(queue("shop", i).id, "failed");
+    store.prune("shop", 3, 1);
+    const left = store.list({ app: "shop", limit: 100 });
+    expect(left.map((d) => d.id)).toContain(good.id);
+    expect(left).toHaveLength(4);
+  });
+});

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { Secrets } from "../../../src/helpers/secrets.js";
 import { LogStore } from "../../../src/store/logs.js";
 
 describe("LogStore", () => {
@@ -9,7 +10,7 @@ describe("LogStore", () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it("masks the webhook secret and API token in every line", () => {
-    const logs = new LogStore(dir, ["s3cr3t-value", "tok-123456", undefined]);
+    const logs = new LogStore(dir, new Secrets(["s3cr3t-value", "tok-123456", undefined]));
     logs.sink("d1").line("env: GITHUB_WEBHOOK_SECRET=s3cr3t-value token=tok-123456 ok");
     const text = logs.read("d1");
     expect(text).not.toContain("s3cr3t-value");

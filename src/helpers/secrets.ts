@@ -1,0 +1,53 @@
+// deployer's own credentials (the webhook secret and the API token), kept in one place:
+// child processes never receive them, deployment logs mask them, and the server log redacts them.
+
+/** What a masked secret is replaced with, in deployment logs and the server log alike. */
+export const REDACTED = "[redacted]";
+
+/** Environment variables no child process receives, whatever their value. */
+export const WITHHELD_ENV_NAMES: readonly string[] = Object.freeze(["GITHUB_WEBHOOK_SECRET", "DEPLOYER_API_TOKEN"]);
+
+/** Fields pino redacts in the server log: credential headers and the config's own secret fields. */
+export const REDACT_PATHS: readonly string[] = Object.freeze([
+  "req.headers.authorization",
+  "req.headers['x-hub-signature-256']",
+  "secret",
+  "apiToken",
+]);
+
+/** Shorter values are not masked in log text: they would blank out ordinary words. */
+const MIN_MASKED_LENGTH = 4;
+
+export class Secrets {
+  /** Every configured secret value (non-empty), in the order given. */
+  readonly values: readonly string[];
+  /** Environment variable names withheld from child processes. */
+  readonly envNames: readonly string[] = WITHHELD_ENV_NAMES;
+  /** pino redact paths for the server log. */
+  readonly redactPaths: readonly string[] = REDACT_PATHS;
+  private readonly lookup: ReadonlySet<string>;
+  private readonly masked: readonly string[];
+
+  constructor(values: readonly (string | undefined)[] = []) {
+    this.values = Object.freeze(values.filter((v): v is string => typeof v === "string" && v.length > 0));
+    this.lookup = new Set(this.values);
+    this.masked = this.values.filter((v) => v.length >= MIN_MASKED_LENGTH);
+  }
+
+  /** The secrets of a loaded config: the webhook secret and the API token. */
+  static fromConfig(config: { secret?: string | undefined; apiToken?: string | undefined }): Secrets {
+    return new Secrets([config.secret, config.apiToken]);
+  }
+
+  /** Whether `value` is exactly one of the secrets. */
+  has(value: string | undefined): boolean {
+    return value ? this.lookup.has(value) : false;
+  }
+
+  /** `text` with every secret of at least four characters replaced by "[redacted]". */
+  mask(text: string): string {
+    let safe = text;
+    for (const secret of this.masked) safe = safe.split(secret).join(REDACTED);
+    return safe;
+  }
+}

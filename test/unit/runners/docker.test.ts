@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { dockerArgv, dockerCommands, splitImageRef } from "../../../src/runners/docker.js";
+
+describe("image names", () => {
+  it.each([
+    ["shop_web", { repository: "shop_web", tag: "latest" }],
+    ["shop:1.2", { repository: "shop", tag: "1.2" }],
+    ["registry.local:5000/team/shop", { repository: "registry.local:5000/team/shop", tag: "latest" }],
+    ["registry.local:5000/team/shop:prod", { repository: "registry.local:5000/team/shop", tag: "prod" }],
+    ["shop@sha256:abc", { repository: "shop", tag: "latest" }],
+  ])("splits %s", (ref, parts) => {
+    expect(splitImageRef(ref)).toEqual(parts);
+  });
+});
+
+describe("docker commands", () => {
+  it("prefixes every command with docker", () => {
+    expect(dockerArgv("ps")).toEqual(["docker", "ps"]);
+  });
+
+  it.each([
+    [
+      "imageExists",
+      dockerCommands.imageExists("shop-web"),
+      ["docker", "image", "inspect", "--format", "{{.Id}}", "shop-web"],
+    ],
+    [
+      "tagImage",
+      dockerCommands.tagImage("shop-web", "shop-web:deployer-abc"),
+      ["docker", "tag", "shop-web", "shop-web:deployer-abc"],
+    ],
+    [
+      "removeImageTag",
+      dockerCommands.removeImageTag("shop-web:deployer-abc"),
+      ["docker", "rmi", "shop-web:deployer-abc"],
+    ],
+    ["imageTags", dockerCommands.imageTags("shop-web"), ["docker", "images", "--format", "{{.Tag}}", "shop-web"]],
+    ["inspectContainers", dockerCommands.inspectContainers(["c1", "c2"]), ["docker", "inspect", "c1", "c2"]],
+    ["info", dockerCommands.info(), ["docker", "info", "--format", "{{.ServerVersion}}"]],
+  ])("%s", (_name, argv, expected) => {
+    expect(argv).toEqual(expected);
+  });
+});
