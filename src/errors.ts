@@ -38,6 +38,11 @@ export class ConflictError extends DeployerError {
   override readonly statusCode = 409;
 }
 
+/** Something deployer depends on (the git remote) did not answer as it should: 502. */
+export class UpstreamError extends DeployerError {
+  override readonly statusCode = 502;
+}
+
 /** A pipeline step failed; `message` is what the deployment records as its error. */
 export class StepFailed extends DeployerError {
   constructor(

@@ -1,5 +1,5 @@
 import type { AppConfig } from "../config/types.js";
-import { BadRequestError, NotFoundError } from "../errors.js";
+import { BadRequestError, NotFoundError, UpstreamError } from "../errors.js";
 import * as git from "../runners/git.js";
 import type { Deployment } from "../store/types.js";
 import type { Runtime } from "./runtime.js";
@@ -49,7 +49,10 @@ export async function requestDeploy(
   let sha: string;
   if (opts.sha) sha = await fullSha(app, opts.sha);
   else {
-    const head = await git.remoteHead(branch, gitOpts(app));
+    const head = await git.remoteHead(branch, gitOpts(app)).catch((err: unknown) => {
+      // The remote is down or refuses us: a gateway problem, not deployer's own failure.
+      throw err instanceof git.GitError ? new UpstreamError(`cannot reach ${app.name}'s origin: ${err.message}`) : err;
+    });
     if (!head) throw new BadRequestError(`branch ${branch} does not exist on ${app.name}'s origin`);
     sha = head;
   }

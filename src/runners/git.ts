@@ -36,9 +36,15 @@ export const gitCommands = {
 async function git(argv: Argv, opts: GitOptions): Promise<string> {
   const r = await runArgv(argv, { ...opts, env: { ...GIT_ENV, ...opts.env } });
   if (r.exitCode !== 0) {
-    throw new GitError(`git ${argv[1]} failed: ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join(" ")}`);
+    const tail = (r.stderr || r.stdout).trim().split("\n").slice(-3).join(" ");
+    throw new GitError(`git ${argv[1]} failed: ${withoutCredentials(tail)}`);
   }
   return r.stdout;
+}
+
+/** Git may quote a remote URL with its user and password; those never go into a message. */
+export function withoutCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, "$1");
 }
 
 export class GitError extends DeployerError {}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DeployerError } from "../../../src/errors.js";
-import { GitError, gitArgv, gitCommands, isSafeBranchName } from "../../../src/runners/git.js";
+import { GitError, gitArgv, gitCommands, isSafeBranchName, withoutCredentials } from "../../../src/runners/git.js";
 
 const sha = "a".repeat(40);
 
@@ -71,5 +71,16 @@ describe("GitError", () => {
     expect(err).toBeInstanceOf(DeployerError);
     expect(err.name).toBe("GitError");
     expect(err.message).toBe("git fetch failed: nope");
+  });
+});
+
+describe("withoutCredentials", () => {
+  it("drops the user and password from URLs in git's messages", () => {
+    expect(
+      withoutCredentials(
+        "fatal: unable to access 'https://bot:s3cret@git.example.com/acme/shop.git/': Could not resolve",
+      ),
+    ).toBe("fatal: unable to access 'https://git.example.com/acme/shop.git/': Could not resolve");
+    expect(withoutCredentials("ssh://git@host/x and /srv/a@b")).toBe("ssh://host/x and /srv/a@b");
   });
 });
