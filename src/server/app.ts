@@ -3,7 +3,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Runtime } from "../engine/runtime.js";
 import { errorHandler } from "./error-handler.js";
-import { apiRoutes } from "./routes/api.js";
+import { apiRoutes } from "./routes/api/index.js";
 import { healthRoutes } from "./routes/health.js";
 import { uiRoutes } from "./routes/ui.js";
 import { webhookRoutes } from "./routes/webhook.js";
@@ -44,6 +44,6 @@ export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): P
   await app.register(healthRoutes);
   await app.register(uiRoutes);
   await app.register(webhookRoutes, { runtime, allowUnsigned: opts.allowUnsigned ?? false });
-  await app.register(apiRoutes, { runtime, maxAuthFailures: opts.maxAuthFailures ?? 20 });
+  await app.register(apiRoutes, { prefix: "/api", runtime, maxAuthFailures: opts.maxAuthFailures ?? 20 });
   return app;
 }

@@ -1,4 +1,4 @@
-import { DEPLOYMENT_STATUSES } from "../store/types.js";
+import { DEPLOYMENT_STATUSES, STEP_STATUSES, TRIGGERS } from "../store/types.js";
 
 // JSON schemas for the routes: they validate input and feed the OpenAPI document at /docs.
 
@@ -8,13 +8,18 @@ export const errorSchema = {
   required: ["error"],
 } as const;
 
+/** Every /api route needs the Bearer token. */
+export const bearerSecurity = [{ bearer: [] }];
+/** Responses any /api route with params can give besides its own. */
+export const apiErrors = { 401: errorSchema, 404: errorSchema };
+
 export const deploymentSchema = {
   type: "object",
   properties: {
     id: { type: "string" },
     app: { type: "string" },
     status: { type: "string", enum: [...DEPLOYMENT_STATUSES] },
-    trigger: { type: "string", enum: ["push", "manual", "rollback", "recovery"] },
+    trigger: { type: "string", enum: [...TRIGGERS] },
     actor: { type: ["string", "null"] },
     sha: { type: "string" },
     ref: { type: ["string", "null"] },
@@ -31,7 +36,7 @@ export const deploymentSchema = {
         type: "object",
         properties: {
           name: { type: "string" },
-          status: { type: "string" },
+          status: { type: "string", enum: [...STEP_STATUSES] },
           startedAt: { type: "string" },
           finishedAt: { type: ["string", "null"] },
           durationMs: { type: ["integer", "null"] },

@@ -11,11 +11,14 @@ export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 /** Statuses a deployment never leaves. */
 export const FINISHED: readonly DeploymentStatus[] = ["succeeded", "failed", "superseded", "cancelled", "interrupted"];
 
-export type Trigger = "push" | "manual" | "rollback" | "recovery";
+export const TRIGGERS = ["push", "manual", "rollback", "recovery"] as const;
+export type Trigger = (typeof TRIGGERS)[number];
+
+export const STEP_STATUSES = ["running", "succeeded", "failed", "skipped"] as const;
 
 export interface Step {
   name: string;
-  status: "running" | "succeeded" | "failed" | "skipped";
+  status: (typeof STEP_STATUSES)[number];
   startedAt: string;
   finishedAt: string | null;
   durationMs: number | null;

@@ -1,17 +1,8 @@
 import type { Command } from "commander";
+import type { AppStatus } from "../../engine/app-status.js";
 import { shortSha } from "../../helpers/short-sha.js";
-import type { Deployment } from "../../store/types.js";
 import { fail } from "../context.js";
 import { clientFor, table } from "../remote.js";
-
-interface AppSummary {
-  name: string;
-  branch: string | null;
-  currentSha: string | null;
-  healthy: boolean | null;
-  running: string | null;
-  lastDeployment: Deployment | null;
-}
 
 export function statusCommand(program: Command): void {
   program
@@ -20,7 +11,7 @@ export function statusCommand(program: Command): void {
     .option("--url <url>", "server URL")
     .action(async (_opts, cmd: Command) => {
       try {
-        const apps = await clientFor(cmd).request<AppSummary[]>("GET", "/api/apps");
+        const apps = await clientFor(cmd).request<AppStatus[]>("GET", "/api/apps");
         table(
           ["APP", "BRANCH", "DEPLOYED", "HEALTHY", "LAST", "STATUS", "WHEN"],
           apps.map((a) => [
