@@ -16,6 +16,37 @@ export const timeoutsSchema = z
 
 const argv = z.array(z.string().min(1)).min(1);
 
+/** host:port on which a proxy serves the app, e.g. 127.0.0.1:8080 or [::1]:8080. */
+const listenAddress = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, "must be host:port");
+
+const nginxSchema = z
+  .object({
+    confDir: z.string().min(1),
+    reload: argv.default(["nginx", "-s", "reload"]),
+    /** Validates the configuration before a reload; by default the reload argv with `-s reload` replaced by `-t`. */
+    test: argv.optional(),
+    listen: listenAddress.optional(),
+  })
+  .strict();
+
+const caddySchema = z
+  .object({
+    admin: z.url().default("http://127.0.0.1:2019"),
+    listen: listenAddress,
+  })
+  .strict();
+
+export const zeroDowntimeSchema = z
+  .object({
+    service: z.string().min(1),
+    port: z.coerce.number().int().min(1).max(65535),
+    drain: z.coerce.number().min(0).max(3600).default(5),
+    proxy: z.union([z.object({ nginx: nginxSchema }).strict(), z.object({ caddy: caddySchema }).strict()], {
+      error: "needs exactly one of nginx or caddy",
+    }),
+  })
+  .strict();
+
 export const appSchema = z
   .object({
     repo: z
@@ -43,6 +74,7 @@ export const appSchema = z
       })
       .strict()
       .default({ preDeploy: [], postDeploy: [] }),
+    zeroDowntime: zeroDowntimeSchema.optional(),
   })
   .strict();
 
@@ -73,3 +105,6 @@ export const configSchema = z
 export type RawConfig = z.infer<typeof configSchema>;
 export type AppSchema = z.infer<typeof appSchema>;
 export type Timeouts = z.infer<typeof timeoutsSchema>;
+export type ZeroDowntime = z.infer<typeof zeroDowntimeSchema>;
+export type NginxProxyConfig = z.infer<typeof nginxSchema>;
+export type CaddyProxyConfig = z.infer<typeof caddySchema>;

@@ -3,6 +3,7 @@ import type { AppConfig, Config } from "../config/types.js";
 import type { ComposeCli } from "../runners/compose.js";
 import type { LogSink, RunOptions } from "../runners/exec.js";
 import type { DeploymentStore } from "../store/deployments.js";
+import type { ServingStore } from "../store/serving.js";
 import type { Deployment } from "../store/types.js";
 
 /** What a failed deployment may have changed, so recovery knows what to undo. */
@@ -14,6 +15,8 @@ export interface DeployContext {
   readonly app: AppConfig;
   readonly config: Config;
   readonly store: DeploymentStore;
+  /** Which container serves a zero-downtime app. */
+  readonly serving: ServingStore;
   readonly compose: ComposeCli;
   readonly log: LogSink;
   readonly logger: Logger;

@@ -5,7 +5,7 @@ import type { PipelineDeps } from "./deps.js";
 import { recover } from "./recover.js";
 import { runSteps } from "./run-steps.js";
 import { deploySteps, rollbackSteps } from "./steps/index.js";
-import { recreate } from "./strategies/recreate.js";
+import { strategyFor } from "./strategies/index.js";
 
 export type { PipelineDeps } from "./deps.js";
 
@@ -27,11 +27,12 @@ async function deploy(deps: PipelineDeps, deployment: Deployment, signal: AbortS
     return;
   }
   const log = deps.logs.sink(deployment.id);
-  const strategy = recreate;
-  const { config, store, compose, logger } = deps;
+  const strategy = strategyFor(app);
+  const { config, store, serving, compose, logger } = deps;
   const ctx: DeployContext = {
     config,
     store,
+    serving,
     compose,
     logger,
     deployment,

@@ -23,6 +23,7 @@ export async function recover(
   // Recovery must not be cut short by the cancel that may have caused it.
   const ctx = withDeadline({ ...failed, signal: new AbortController().signal }, failed.app.timeouts.git);
   try {
+    await strategy.cleanup?.(ctx, found);
     const previous = deps.store.lastSucceeded(ctx.app.name, ctx.deployment.id);
     const containers = ctx.touched.has("containers");
     if (containers && previous) return await rollBackTo(ctx, previous.sha, strategy, deps);

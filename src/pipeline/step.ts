@@ -2,12 +2,17 @@ import type { Timeouts } from "../config/schema.js";
 import { StepFailed } from "../errors.js";
 import type { StepContext } from "./context.js";
 import type { Planned } from "./steps/plan.js";
+import type { Released } from "./steps/start.js";
 import type { Synced } from "./steps/sync.js";
 
 /** What earlier steps of the run found out, each under its step's name. */
 export interface Found {
   sync?: Synced;
   plan?: Planned;
+  /** Zero-downtime: the new container started beside the serving one. */
+  release?: Released;
+  /** Zero-downtime: the proxy now sends traffic to the new container. */
+  switched?: boolean;
 }
 
 /** What a step reports: a line for the record, whether it had nothing to do, and what it found. */

@@ -15,6 +15,17 @@ export interface ComposeService {
   /** Image the service runs; for built services, the tag the build produces. */
   image: string;
   build?: { context: string; dockerfile: string } | undefined;
+  /** A fixed container name: such a service can never run two containers side by side. */
+  containerName?: string | undefined;
+  /** Published ports, as `compose config` resolves them. */
+  ports?: PortMapping[] | undefined;
+}
+
+/** One published port: `published` is empty for an ephemeral host port. */
+export interface PortMapping {
+  hostIp: string;
+  published: string;
+  target: number;
 }
 
 /** Compose's own argv: the cli prefix, then `args` (no project flags). */
@@ -37,6 +48,12 @@ export const composeCommands = {
   build: (cli: ComposeCli, target: ComposeTarget, names: string[]): Argv =>
     composeArgv(cli, target, ["build", ...names]),
   up: (cli: ComposeCli, target: ComposeTarget): Argv => composeArgv(cli, target, ["up", "-d", "--remove-orphans"]),
+  /** Brings up exactly these services, never their dependencies (the traffic service stays untouched). */
+  upOnly: (cli: ComposeCli, target: ComposeTarget, names: string[]): Argv =>
+    composeArgv(cli, target, ["up", "-d", "--no-deps", ...names]),
+  /** Adds containers of `service` up to `count`, leaving the running ones as they are. */
+  scaleUp: (cli: ComposeCli, target: ComposeTarget, service: string, count: number): Argv =>
+    composeArgv(cli, target, ["up", "-d", "--no-deps", "--no-recreate", "--scale", `${service}=${count}`, service]),
   // -a: v2 leaves exited containers out otherwise, and a crashed container is what we look for.
   containerIds: (cli: ComposeCli, target: ComposeTarget): Argv => composeArgv(cli, target, ["ps", "-a", "-q"]),
 };
@@ -98,8 +115,45 @@ export async function services(cli: ComposeCli, target: ComposeTarget, opts: Run
           ? { context: rawBuild, dockerfile: "Dockerfile" }
           : { context: rawBuild.context ?? ".", dockerfile: rawBuild.dockerfile ?? "Dockerfile" };
     const image = typeof svc.image === "string" ? svc.image : build ? defaultImageName(cli, target.project, name) : "";
-    return { name, image, build };
+    const containerName = typeof svc.container_name === "string" ? svc.container_name : undefined;
+    return { name, image, build, containerName, ports: parsePorts(svc.ports) };
   });
+}
+
+/** Ports in either form `compose config` prints: v1's "127.0.0.1::8080/tcp", v2's long syntax. */
+export function parsePorts(raw: unknown): PortMapping[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((p): PortMapping[] => {
+    if (typeof p === "string" || typeof p === "number") {
+      const spec = String(p).replace(/\/(tcp|udp|sctp)$/, "");
+      const parts = spec.split(":");
+      const target = Number(parts.pop());
+      const published = parts.pop() ?? "";
+      return Number.isInteger(target) ? [{ hostIp: parts.join(":"), published, target }] : [];
+    }
+    if (p && typeof p === "object") {
+      const o = p as { host_ip?: string; published?: string | number; target?: number };
+      if (typeof o.target !== "number") return [];
+      return [
+        { hostIp: o.host_ip ?? "", published: o.published === undefined ? "" : String(o.published), target: o.target },
+      ];
+    }
+    return [];
+  });
+}
+
+export async function upOnly(cli: ComposeCli, target: ComposeTarget, names: string[], opts: RunOptions): Promise<void> {
+  await composeOk(composeCommands.upOnly(cli, target, names), "up", opts);
+}
+
+export async function scaleUp(
+  cli: ComposeCli,
+  target: ComposeTarget,
+  service: string,
+  count: number,
+  opts: RunOptions,
+): Promise<void> {
+  await composeOk(composeCommands.scaleUp(cli, target, service, count), "up", opts);
 }
 
 export async function build(cli: ComposeCli, target: ComposeTarget, names: string[], opts: RunOptions): Promise<void> {

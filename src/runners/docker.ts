@@ -1,3 +1,4 @@
+import { DeployerError } from "../errors.js";
 import type { Argv, RunOptions } from "./exec.js";
 import { runArgv } from "./exec.js";
 
@@ -17,6 +18,20 @@ export const dockerCommands = {
   imageTags: (repository: string): Argv => dockerArgv("images", "--format", "{{.Tag}}", repository),
   inspectContainers: (ids: string[]): Argv => dockerArgv("inspect", ...ids),
   info: (): Argv => dockerArgv("info", "--format", "{{.ServerVersion}}"),
+  /** Every container (running or not) of one Compose service, found by Compose's own labels. */
+  serviceContainers: (project: string, service: string): Argv =>
+    dockerArgv(
+      "ps",
+      "-a",
+      "-q",
+      "--no-trunc",
+      "--filter",
+      `label=com.docker.compose.project=${project}`,
+      "--filter",
+      `label=com.docker.compose.service=${service}`,
+    ),
+  removeContainers: (ids: string[]): Argv => dockerArgv("rm", "-f", ...ids),
+  stopContainer: (id: string, seconds: number): Argv => dockerArgv("stop", "-t", String(seconds), id),
 };
 
 export async function imageExists(ref: string, opts: RunOptions): Promise<boolean> {
@@ -49,6 +64,10 @@ export interface ContainerState {
   oneOff: boolean;
   /** Docker healthcheck status, when the container defines one. */
   health: "starting" | "healthy" | "unhealthy" | undefined;
+  /** When the container was created (ISO time): the newest of a service's containers is the last started. */
+  created: string;
+  /** Host addresses of each published container port, e.g. {"8080/tcp": ["127.0.0.1:49153"]}. */
+  ports: Record<string, string[]>;
 }
 
 export async function inspectContainers(ids: string[], opts: RunOptions): Promise<ContainerState[]> {
@@ -59,8 +78,10 @@ export async function inspectContainers(ids: string[], opts: RunOptions): Promis
   const data = JSON.parse(r.stdout) as {
     Id: string;
     Name: string;
+    Created: string;
     State: { Running: boolean; Restarting: boolean; ExitCode: number; Health?: { Status: ContainerState["health"] } };
     Config: { Labels?: Record<string, string> | null };
+    NetworkSettings?: { Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> | null };
   }[];
   return data.map((c) => ({
     id: c.Id,
@@ -70,8 +91,33 @@ export async function inspectContainers(ids: string[], opts: RunOptions): Promis
     exitCode: c.State.ExitCode,
     oneOff: /^true$/i.test(c.Config.Labels?.["com.docker.compose.oneoff"] ?? ""),
     health: c.State.Health?.Status,
+    created: c.Created,
+    ports: Object.fromEntries(
+      Object.entries(c.NetworkSettings?.Ports ?? {}).map(([port, binds]) => [
+        port,
+        (binds ?? []).map((b) => `${b.HostIp.includes(":") ? `[${b.HostIp}]` : b.HostIp || "127.0.0.1"}:${b.HostPort}`),
+      ]),
+    ),
   }));
 }
+
+export async function serviceContainers(project: string, service: string, opts: RunOptions): Promise<string[]> {
+  const r = await runArgv(dockerCommands.serviceContainers(project, service), { ...opts, quiet: true });
+  if (r.exitCode !== 0) throw new DockerError(`docker ps failed: ${r.stderr.trim().split("\n").slice(-2).join(" ")}`);
+  return r.stdout.split(/\s+/).filter(Boolean);
+}
+
+/** Removes containers at once (SIGKILL); gone already is fine. */
+export async function removeContainers(ids: string[], opts: RunOptions): Promise<void> {
+  if (ids.length > 0) await runArgv(dockerCommands.removeContainers(ids), opts);
+}
+
+/** SIGTERM, then SIGKILL after `seconds`. */
+export async function stopContainer(id: string, seconds: number, opts: RunOptions): Promise<void> {
+  await runArgv(dockerCommands.stopContainer(id, seconds), opts);
+}
+
+export class DockerError extends DeployerError {}
 
 export async function dockerAvailable(): Promise<boolean> {
   const r = await runArgv(dockerCommands.info(), { step: "check", timeoutMs: 15_000 }).catch(() => undefined);

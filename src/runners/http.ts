@@ -1,10 +1,25 @@
-/** Asks a URL once; `ok` when it answers `expect`. `detail` says what happened either way. */
-export async function probe(url: string, expect: number, timeoutMs: number): Promise<{ ok: boolean; detail: string }> {
+/**
+ * Asks a URL once; `ok` when it answers `expect`, or any status below 500 when no status is expected.
+ * `detail` says what happened either way.
+ */
+export async function probe(
+  url: string,
+  expect: number | undefined,
+  timeoutMs: number,
+  headers: Record<string, string> = {},
+): Promise<{ ok: boolean; status?: number; detail: string; header: (name: string) => string | null }> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "manual" });
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "manual", headers });
     await res.body?.cancel();
-    return { ok: res.status === expect, detail: `status ${res.status}, expected ${expect}` };
+    const ok = expect === undefined ? res.status < 500 : res.status === expect;
+    const wanted = expect === undefined ? "a status below 500" : expect;
+    return {
+      ok,
+      status: res.status,
+      detail: `status ${res.status}, expected ${wanted}`,
+      header: (n) => res.headers.get(n),
+    };
   } catch (err) {
-    return { ok: false, detail: (err as Error).message };
+    return { ok: false, detail: (err as Error).message, header: () => null };
   }
 }

@@ -44,6 +44,15 @@ const MIGRATIONS: string[] = [
    CREATE INDEX steps_deployment ON steps (deployment_id);`,
   // The boot a recorded process group belongs to: after a reboot the id may name another process.
   "ALTER TABLE deployments ADD COLUMN pgid_boot TEXT;",
+  // Zero-downtime apps: which container the proxy sends traffic to, and since when.
+  `CREATE TABLE serving (
+     app       TEXT PRIMARY KEY,
+     container TEXT NOT NULL,
+     name      TEXT NOT NULL,
+     address   TEXT NOT NULL,
+     sha       TEXT,
+     since     TEXT NOT NULL
+   );`,
 ];
 
 /** Opens (and migrates) the database. WAL so readers never block the worker's writes. */

@@ -1,6 +1,7 @@
 import type { Db } from "./db.js";
 import { DeliveryStore } from "./deliveries.js";
 import { DeploymentStore } from "./deployments.js";
+import { ServingStore } from "./serving.js";
 import { StepStore } from "./steps.js";
 
 /** The stores over one database; a transaction of any of them covers all. */
@@ -8,8 +9,14 @@ export interface Stores {
   store: DeploymentStore;
   deliveries: DeliveryStore;
   steps: StepStore;
+  serving: ServingStore;
 }
 
 export function openStores(db: Db): Stores {
-  return { store: new DeploymentStore(db), deliveries: new DeliveryStore(db), steps: new StepStore(db) };
+  return {
+    store: new DeploymentStore(db),
+    deliveries: new DeliveryStore(db),
+    steps: new StepStore(db),
+    serving: new ServingStore(db),
+  };
 }

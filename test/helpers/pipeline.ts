@@ -39,6 +39,7 @@ export function fakePipeline(yaml = "apps:\n  shop: { repo: acme/shop, path: /sr
     app: config.apps.shop as DeployContext["app"],
     config,
     store: stores.store,
+    serving: stores.serving,
     compose: deps.compose,
     log: { line: (l: string) => lines.push(l) },
     logger: deps.logger,

@@ -1,4 +1,5 @@
-import type { PipelineStep } from "../step.js";
+import type { StepContext } from "../context.js";
+import type { Found, PipelineStep } from "../step.js";
 
 /**
  * How new containers replace the running ones. The steps around a strategy (sync, plan, build, hooks,
@@ -8,4 +9,6 @@ import type { PipelineStep } from "../step.js";
 export interface Strategy {
   name: string;
   release: PipelineStep[];
+  /** Undoes what a failed release left behind that recovery's rollback does not cover. */
+  cleanup?: (ctx: StepContext, found: Readonly<Found>) => Promise<void>;
 }

@@ -3,7 +3,7 @@ import { parseConfig } from "../../../src/config/load.js";
 import type { Config } from "../../../src/config/types.js";
 import { intake, matchPush } from "../../../src/engine/intake.js";
 import type { ForgeEvent, PushEvent } from "../../../src/forges/types.js";
-import { type Db, openDb } from "../../../src/store/db.js";
+import type { Db } from "../../../src/store/db.js";
 import type { DeploymentStore } from "../../../src/store/deployments.js";
 import type { Stores } from "../../../src/store/stores.js";
 import { openMemoryStore } from "../../helpers/store.js";

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../../../src/store/db.js";
 import type { DeploymentStore } from "../../../src/store/deployments.js";
-import type { Deployment } from "../../../src/store/types.js";
 import { openMemoryStore } from "../../helpers/store.js";
 
 const sha = (n: number) => n.toString(16).padStart(40, "0");
