@@ -77,6 +77,7 @@ async function renderApps() {
       el("td", a.branch ?? "–"),
       el("td", short(a.currentSha), "mono"),
       el("td", a.healthy === null ? "–" : a.healthy ? "yes" : "no"),
+      el("td", a.serving ? `${a.serving.name} since ${new Date(a.serving.since).toLocaleTimeString()}` : "–", "mono"),
       lastCell,
       actions,
     );

@@ -1,5 +1,6 @@
 import type { AppConfig } from "../config/types.js";
 import { probe } from "../runners/http.js";
+import type { Serving } from "../store/serving.js";
 import type { Deployment } from "../store/types.js";
 import type { Runtime } from "./runtime.js";
 
@@ -11,6 +12,8 @@ export interface AppStatus {
   healthy: boolean | null;
   running: string | null;
   lastDeployment: Deployment | null;
+  /** Zero-downtime apps: the container the proxy sends traffic to, and since when. */
+  serving: Serving | null;
 }
 
 /**
@@ -36,6 +39,7 @@ export function appStatuses(rt: Runtime): Promise<AppStatus[]> {
         healthy: await isHealthy(a, current !== undefined),
         running: recent.find((d) => d.status === "running")?.id ?? null,
         lastDeployment: recent[0] ?? null,
+        serving: rt.serving.get(a.name) ?? null,
       };
     }),
   );

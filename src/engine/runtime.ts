@@ -9,8 +9,10 @@ import { openDb } from "../store/db.js";
 import type { DeliveryStore } from "../store/deliveries.js";
 import type { DeploymentStore } from "../store/deployments.js";
 import { LogStore } from "../store/logs.js";
+import type { ServingStore } from "../store/serving.js";
 import type { StepStore } from "../store/steps.js";
 import { openStores } from "../store/stores.js";
+import { convergeOnStart } from "./converge-on-start.js";
 import { type Execute, Queue } from "./queue.js";
 import { recoverInterrupted } from "./recovery.js";
 import { applyRetention } from "./retention.js";
@@ -21,6 +23,7 @@ export interface Runtime {
   store: DeploymentStore;
   deliveries: DeliveryStore;
   steps: StepStore;
+  serving: ServingStore;
   logs: LogStore;
   queue: Queue;
   compose: ComposeCli;
@@ -50,6 +53,7 @@ export function createRuntime(config: Config, compose: ComposeCli, logger: Logge
     ((d, signal) => runDeployment(deps, d, signal).finally(() => applyRetention(d.app, config, stores, logs)));
   const queue = new Queue(store, config.concurrency, execute, logger);
   recoverInterrupted(config, stores, logger);
+  if (!opts.execute) convergeOnStart(config, stores.serving, logger);
   return {
     ...deps,
     secrets,

@@ -78,5 +78,21 @@ export const appSummarySchema = {
     healthy: { type: ["boolean", "null"] },
     running: { type: ["string", "null"] },
     lastDeployment: { anyOf: [deploymentSchema, { type: "null" }] },
+    serving: {
+      description: "zeroDowntime apps: the container the proxy sends traffic to, and since when",
+      anyOf: [
+        {
+          type: "object",
+          properties: {
+            container: { type: "string" },
+            name: { type: "string" },
+            address: { type: "string" },
+            sha: { type: ["string", "null"] },
+            since: { type: "string" },
+          },
+        },
+        { type: "null" },
+      ],
+    },
   },
 } as const;

@@ -4,7 +4,8 @@ import type { Command } from "commander";
 import { composeTarget, projectClashes } from "../../config/app-compose.js";
 import { appBranch } from "../../engine/requests.js";
 import { ConfigError } from "../../errors.js";
-import { detectCompose } from "../../runners/compose.js";
+import { trafficProblems } from "../../pipeline/traffic-rules.js";
+import { detectCompose, services } from "../../runners/compose.js";
 import { dockerAvailable } from "../../runners/docker.js";
 import { run } from "../../runners/exec.js";
 import * as git from "../../runners/git.js";
@@ -36,6 +37,15 @@ export async function findProblems(cmd: Command): Promise<{ problems: string[]; 
     for (const f of files) {
       if (!existsSync(resolve(app.path, f)))
         problems.push(`apps.${app.name}: compose file ${f} not found in ${app.path}`);
+    }
+    if (app.zeroDowntime && compose) {
+      const zd = app.zeroDowntime;
+      const found = await services(compose, composeTarget(app), opts).catch((e: Error) => {
+        problems.push(`apps.${app.name}: ${e.message}`);
+        return undefined;
+      });
+      const service = found?.find((s) => s.name === zd.service);
+      if (found) for (const p of trafficProblems(service, zd)) problems.push(`apps.${app.name}.zeroDowntime: ${p}`);
     }
     const branch = await appBranch(app).catch(() => undefined);
     if (!branch) problems.push(`apps.${app.name}.branch: not set and the checkout is not on a branch`);

@@ -13,12 +13,14 @@ export function statusCommand(program: Command): void {
       try {
         const apps = await clientFor(cmd).request<AppStatus[]>("GET", "/api/apps");
         table(
-          ["APP", "BRANCH", "DEPLOYED", "HEALTHY", "LAST", "STATUS", "WHEN"],
+          ["APP", "BRANCH", "DEPLOYED", "HEALTHY", "SERVING", "SINCE", "LAST", "STATUS", "WHEN"],
           apps.map((a) => [
             a.name,
             a.branch ?? "-",
             shortSha(a.currentSha),
             a.healthy === null ? "-" : a.healthy ? "yes" : "no",
+            a.serving ? `${a.serving.name} (${a.serving.address})` : "-",
+            a.serving?.since ?? "-",
             a.lastDeployment?.id ?? "-",
             a.lastDeployment?.status ?? "-",
             a.lastDeployment?.createdAt ?? "-",

@@ -51,9 +51,13 @@ export async function start(ctx: StepContext, found: Readonly<Found>): Promise<S
       fresh.map((c) => c.id),
       opts,
     );
+    // A container that died at once has no published port any more: say how it ended.
+    const died = added && !added.state.running && !added.state.restarting;
     throw new StepFailed(
       "start",
-      `Compose did not start one new ${zd.service} container with port ${zd.port} published`,
+      died
+        ? `health check failed: container ${added.name} exited with code ${added.state.exitCode}`
+        : `Compose did not start one new ${zd.service} container with port ${zd.port} published`,
     );
   }
   const old = before.map((c) => ({ id: c.id, name: c.name }));
