@@ -4,8 +4,10 @@
 #                             a signed push webhook to deployer, as GitHub would
 #   example/.work/dev         your clone: edit, commit, git push
 #   example/.work/checkout    the checkout deployer deploys (config `path`)
-# The app is served on http://127.0.0.1:8080, deployer on http://127.0.0.1:8000 (/docs for the API).
-# Needs git, Docker and Compose; scripts/setup-host.sh installs them (as root) when missing.
+#   example/.work/nginx       a Debian nginx this script starts: it serves the app on http://127.0.0.1:8080
+#                             and deployer switches it to each new container (zeroDowntime)
+# deployer listens on http://127.0.0.1:8000 (/docs for the API).
+# Needs git, Docker, Compose and nginx; scripts/setup-host.sh installs them (as root) when missing.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work="$root/example/.work"
@@ -39,6 +41,16 @@ apps:
     path: ./checkout
     branch: main
     healthcheck: { url: "http://127.0.0.1:8080/version.txt", expect: 200, timeout: 30 }
+    # A new container starts beside the serving one; nginx switches to it once it is healthy.
+    zeroDowntime:
+      service: web
+      port: 8080
+      drain: 2
+      proxy:
+        nginx:
+          confDir: $work/nginx/conf.d
+          reload: [nginx, -c, $work/nginx/nginx.conf, -p, $work/nginx, -s, reload]
+          listen: 127.0.0.1:8080
 YML
   # What GitHub does on a push, done by the bare repo: a signed push webhook to deployer.
   cat > "$work/origin.git/hooks/post-receive" <<HOOK
@@ -50,11 +62,33 @@ HOOK
   chmod +x "$work/origin.git/hooks/post-receive"
 fi
 
+# The example's own nginx (not the system one): its config includes the file deployer writes.
+ngx="$work/nginx"
+if [ ! -f "$ngx/nginx.conf" ]; then
+  mkdir -p "$ngx/conf.d" "$ngx/logs"
+  cat > "$ngx/nginx.conf" <<NGINX
+pid $ngx/nginx.pid;
+error_log $ngx/logs/error.log warn;
+worker_processes 1;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $ngx/body; proxy_temp_path $ngx/proxy;
+  fastcgi_temp_path $ngx/fastcgi; uwsgi_temp_path $ngx/uwsgi; scgi_temp_path $ngx/scgi;
+  include $ngx/conf.d/*.conf;
+}
+NGINX
+fi
+if ! { [ -f "$ngx/nginx.pid" ] && kill -0 "$(cat "$ngx/nginx.pid")" 2>/dev/null; }; then
+  nginx -c "$ngx/nginx.conf" -p "$ngx"
+fi
+
 cat <<MSG
 deployer example
   app:        http://127.0.0.1:8080/        (first deploy starts now)
   dashboard:  http://127.0.0.1:8000/         (API token in example/.work/.env)
   API docs:   http://127.0.0.1:8000/docs
+  proxy:      nginx -c example/.work/nginx/nginx.conf -p example/.work/nginx (stop it with -s stop)
   try:        cd example/.work/dev && date > site/version.txt && git -c user.name=you -c user.email=you@localhost commit -qam "new version" && git push
   CLI:        cd example/.work && set -a && . ./.env && set +a && node $cli status
 MSG

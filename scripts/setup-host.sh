@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes this host ready to run deployer and its tests: git, a Docker engine, Compose, and
 # busybox-static (the test and example apps are FROM scratch images with a static busybox),
+# nginx and caddy (the proxies of zero-downtime deploys),
 # and with DEPLOYER_SETUP_BROWSER=1 (npm test) Debian's chromium for the dashboard tests.
 # Installs missing Debian packages with apt-get (needs root) and starts dockerd if no engine answers.
 # Quick and silent when everything is already there.
@@ -13,6 +14,9 @@ command -v dockerd >/dev/null || need+=(docker.io)
 command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 || need+=(docker-compose)
 [ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q static || need+=(busybox-static)
 command -v file >/dev/null || need+=(file)
+# The zero-downtime proxies: the example runs behind nginx, the tests use nginx and caddy.
+command -v nginx >/dev/null || need+=(nginx)
+command -v caddy >/dev/null || need+=(caddy)
 if [ "${DEPLOYER_SETUP_BROWSER:-}" = 1 ] && ! command -v chromium >/dev/null; then need+=(chromium); fi
 
 if [ ${#need[@]} -gt 0 ]; then
