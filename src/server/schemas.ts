@@ -49,7 +49,7 @@ export const deploymentSchema = {
 
 export const webhookResponseSchema = {
   type: "object",
-  description: "202: {id, app, status, sha}; 200: {ignored} | {duplicate, id} | {message: 'pong'}",
+  description: "202: {id, app, status, sha, also, deployments}; 200: {ignored} | {duplicate, id} | {message: 'pong'}",
   properties: {
     id: { type: ["string", "null"] },
     app: { type: "string" },
@@ -65,6 +65,14 @@ export const webhookResponseSchema = {
       items: { type: "object", properties: { id: { type: "string" }, app: { type: "string" } } },
     },
     zen: { type: "string" },
+    deployments: {
+      type: "array",
+      description: "every deployment the push caused, one per app (and per ref)",
+      items: {
+        type: "object",
+        properties: { id: { type: "string" }, app: { type: "string" }, status: { type: "string" }, sha: { type: "string" } },
+      },
+    },
   },
 } as const;
 
