@@ -7,7 +7,9 @@ import { isSafeBranchName } from "../runners/git.js";
  * `app` is the first of `apps`: every app that deploys this repository and ref. `branch` is the branch
  * pushed, or undefined for a tag push (then `tag` is the tag's name).
  */
-export type Match = { app: AppConfig; apps: AppConfig[]; branch: string | undefined; tag?: string } | { reason: string };
+export type Match =
+  | { app: AppConfig; apps: AppConfig[]; branch: string | undefined; tag?: string }
+  | { reason: string };
 
 const forgeOf = (a: AppConfig) => a.forge ?? "github";
 
@@ -28,7 +30,8 @@ function matchTag(apps: AppConfig[], push: PushEvent): Match {
   if (push.deleted) return { reason: `tag deletion of ${push.ref}` };
   const matching = following.filter((a) => picomatch.isMatch(tag, a.tags as string, { dot: true }));
   const [first] = matching;
-  if (!first) return { reason: `tag ${tag} matches no app's tags (${following.map((a) => `${a.name}: ${a.tags}`).join(", ")})` };
+  if (!first)
+    return { reason: `tag ${tag} matches no app's tags (${following.map((a) => `${a.name}: ${a.tags}`).join(", ")})` };
   if (!isSafeBranchName(tag)) return { reason: `tag name ${JSON.stringify(tag)} is not supported` };
   return { app: first, apps: matching, branch: undefined, tag };
 }
@@ -61,7 +64,9 @@ export function matchPush(config: Config, push: PushEvent): Match {
     return { app: first, apps: matching, branch };
   }
   const wanted = apps.map((a) =>
-    a.tags ? `${a.name} follows tags ${a.tags}` : `${a.name} deploys ${a.branch ?? push.defaultBranch ?? "the default branch"}`,
+    a.tags
+      ? `${a.name} follows tags ${a.tags}`
+      : `${a.name} deploys ${a.branch ?? push.defaultBranch ?? "the default branch"}`,
   );
   return { reason: `push to ${branch}; ${wanted.join(", ")}` };
 }

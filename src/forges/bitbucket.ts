@@ -19,12 +19,16 @@ export const bitbucket: ForgeAdapter = {
     if (!isHexHmac(sig, "sha256=")) return { status: 401, reason: "malformed X-Hub-Signature (want sha256=<64 hex>)" };
     return undefined;
   },
-  verify: (d: IncomingDelivery, secret: string) => verifyHexHmac(d.body, secret, header(d.headers, SIGNATURE), "sha256="),
+  verify: (d: IncomingDelivery, secret: string) =>
+    verifyHexHmac(d.body, secret, header(d.headers, SIGNATURE), "sha256="),
   parse: (d: IncomingDelivery) => normalizeBitbucket(d, parseBody(d)),
 };
 
 /** One entry of `push.changes[]`: a ref that moved, was created, or was deleted. */
-function change(c: unknown, base: Omit<PushEvent, "ref" | "before" | "after" | "deleted" | "headCommitMessage">): PushEvent {
+function change(
+  c: unknown,
+  base: Omit<PushEvent, "ref" | "before" | "after" | "deleted" | "headCommitMessage">,
+): PushEvent {
   const next = dig(c, "new");
   const prev = dig(c, "old");
   const side = next ?? prev;
@@ -51,7 +55,8 @@ export function normalizeBitbucket(delivery: IncomingDelivery, p: Record<string,
   if (name !== "repo:push") return { kind: "other", deliveryId, name: name || "(none)" };
   const fullName = text(dig(p, "repository", "full_name"));
   const changes = dig(p, "push", "changes");
-  if (!fullName || !Array.isArray(changes)) throw new BadRequestError("push payload lacks repository.full_name or push.changes");
+  if (!fullName || !Array.isArray(changes))
+    throw new BadRequestError("push payload lacks repository.full_name or push.changes");
   const base = {
     forge: "bitbucket" as const,
     deliveryId,
@@ -59,7 +64,8 @@ export function normalizeBitbucket(delivery: IncomingDelivery, p: Record<string,
     // repository.name is the display name (may hold spaces); the slug is the last part of full_name.
     repoName: fullName.split("/").pop() ?? "",
     defaultBranch: text(dig(p, "repository", "mainbranch", "name")),
-    pusher: text(dig(p, "actor", "nickname")) ?? text(dig(p, "actor", "username")) ?? text(dig(p, "actor", "display_name")),
+    pusher:
+      text(dig(p, "actor", "nickname")) ?? text(dig(p, "actor", "username")) ?? text(dig(p, "actor", "display_name")),
   };
   const [first, ...more] = changes.map((c) => change(c, base));
   if (!first) return { kind: "other", deliveryId, name: "repo:push without changes" };

@@ -38,6 +38,7 @@ export function dig(obj: unknown, ...keys: string[]): unknown {
 
 /** A commit id from the payload, or a 400 naming the field. */
 export function commitId(v: unknown, field: string): string {
-  if (typeof v !== "string" || !SHA.test(v)) throw new BadRequestError(`push payload has no valid commit id in ${field}`);
+  if (typeof v !== "string" || !SHA.test(v))
+    throw new BadRequestError(`push payload has no valid commit id in ${field}`);
   return v;
 }

@@ -20,7 +20,8 @@ export function giteaLike(name: "gitea" | "forgejo", label: string): ForgeAdapte
       if (!header(headers, EVENT)) return { status: 400, reason: `missing X-${label}-Event header` };
       if (!signed) return undefined;
       const sig = header(headers, SIGNATURE);
-      if (!sig) return { status: 401, reason: `missing X-${label}-Signature header; set the webhook secret on ${label}` };
+      if (!sig)
+        return { status: 401, reason: `missing X-${label}-Signature header; set the webhook secret on ${label}` };
       if (!isHexHmac(sig)) return { status: 401, reason: `malformed X-${label}-Signature (want 64 hex digits)` };
       return undefined;
     },

@@ -16,10 +16,12 @@ export const github: ForgeAdapter = {
     const sig = header(headers, SIGNATURE);
     if (!signed) return undefined;
     if (!sig) return { status: 401, reason: "missing X-Hub-Signature-256 header; set the webhook secret on GitHub" };
-    if (!isHexHmac(sig, "sha256=")) return { status: 401, reason: "malformed X-Hub-Signature-256 (want sha256=<64 hex>)" };
+    if (!isHexHmac(sig, "sha256="))
+      return { status: 401, reason: "malformed X-Hub-Signature-256 (want sha256=<64 hex>)" };
     return undefined;
   },
-  verify: (d: IncomingDelivery, secret: string) => verifyHexHmac(d.body, secret, header(d.headers, SIGNATURE), "sha256="),
+  verify: (d: IncomingDelivery, secret: string) =>
+    verifyHexHmac(d.body, secret, header(d.headers, SIGNATURE), "sha256="),
   parse: (d: IncomingDelivery) => normalizeGitHub(d, parseBody(d)),
 };
 

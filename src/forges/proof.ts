@@ -37,5 +37,5 @@ export function verifyHexHmac(body: Buffer, secret: string, value: string | unde
 
 /** Whether `value` is a well-formed hex HMAC-SHA256 header (after `prefix`). */
 export function isHexHmac(value: string | undefined, prefix = ""): boolean {
-  return value !== undefined && value.startsWith(prefix) && HEX64.test(value.slice(prefix.length));
+  return !!value?.startsWith(prefix) && HEX64.test((value as string).slice(prefix.length));
 }

@@ -46,7 +46,9 @@ export class Secrets {
   }
 
   /** The secrets of a loaded config: every webhook secret (global and per app) and the API token. */
-  static fromConfig(config: SecretFields & { apiToken?: string | undefined; apps?: Record<string, SecretFields> }): Secrets {
+  static fromConfig(
+    config: SecretFields & { apiToken?: string | undefined; apps?: Record<string, SecretFields> },
+  ): Secrets {
     const webhook = (c: SecretFields) => [c.secret, ...(c.secrets ?? [])];
     const apps = Object.values(config.apps ?? {}).flatMap(webhook);
     return new Secrets([...webhook(config), ...apps, config.apiToken]);

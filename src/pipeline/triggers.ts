@@ -32,7 +32,10 @@ export function pathSkipReason(changed: readonly string[], rules: PathRules): st
   const relevant = changed.filter((f) => wanted(f) && !ignored(f));
   if (relevant.length > 0) return undefined;
   const sample = changed.slice(0, 5).join(", ") + (changed.length > 5 ? `, … (${changed.length} files)` : "");
-  const rule = [rules.paths && `paths ${rules.paths.join(", ")}`, rules.ignorePaths && `ignorePaths ${rules.ignorePaths.join(", ")}`]
+  const rule = [
+    rules.paths && `paths ${rules.paths.join(", ")}`,
+    rules.ignorePaths && `ignorePaths ${rules.ignorePaths.join(", ")}`,
+  ]
     .filter(Boolean)
     .join(" and ");
   return `no changed file matches ${rule}: ${sample}`;

@@ -67,10 +67,15 @@ export const webhookResponseSchema = {
     zen: { type: "string" },
     deployments: {
       type: "array",
-      description: "every deployment the push caused, one per app (and per ref)",
+      description: "when a push deploys several apps (or refs): every deployment it caused",
       items: {
         type: "object",
-        properties: { id: { type: "string" }, app: { type: "string" }, status: { type: "string" }, sha: { type: "string" } },
+        properties: {
+          id: { type: "string" },
+          app: { type: "string" },
+          status: { type: "string" },
+          sha: { type: "string" },
+        },
       },
     },
   },

@@ -19,7 +19,18 @@ export class DeploymentStore {
     this.sql(
       `INSERT INTO deployments (id, app, status, trigger, actor, sha, ref, branch, delivery_id, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(id, d.app, d.status ?? "queued", d.trigger, d.actor ?? null, d.sha, d.ref ?? null, d.branch ?? null, d.deliveryId ?? null, now());
+    ).run(
+      id,
+      d.app,
+      d.status ?? "queued",
+      d.trigger,
+      d.actor ?? null,
+      d.sha,
+      d.ref ?? null,
+      d.branch ?? null,
+      d.deliveryId ?? null,
+      now(),
+    );
     return this.get(id) as Deployment;
   }
 

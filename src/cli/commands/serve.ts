@@ -23,7 +23,8 @@ export function serveCommand(program: Command): void {
     .action(async (opts: { host?: string; port?: number; allowUnsigned?: boolean }, cmd: Command) => {
       try {
         const config = requireConfig(cmd);
-        const anySecret = config.secret || config.secrets || Object.values(config.apps).some((a) => a.secret || a.secrets);
+        const anySecret =
+          config.secret || config.secrets || Object.values(config.apps).some((a) => a.secret || a.secrets);
         if (!anySecret && !opts.allowUnsigned) {
           throw new Error(
             "no webhook secret: set GITHUB_WEBHOOK_SECRET in .env or `secret:` in the config (or pass --allow-unsigned for local testing)",
@@ -49,7 +50,8 @@ export function serveCommand(program: Command): void {
         logger.info(
           `deployer serving ${Object.keys(config.apps).length} app(s) on http://${host}:${port} with compose ${compose.version} (${compose.argv.join(" ")})`,
         );
-        if (opts.allowUnsigned) logger.warn("--allow-unsigned: forges without a configured secret are accepted unsigned");
+        if (opts.allowUnsigned)
+          logger.warn("--allow-unsigned: forges without a configured secret are accepted unsigned");
         runtime.queue.kick();
 
         let stopping = false;

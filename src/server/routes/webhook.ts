@@ -49,12 +49,17 @@ function answer(req: FastifyRequest, reply: FastifyReply, runtime: Runtime, resu
       const d = result.deployment;
       runtime.queue.kick();
       const all = [d, ...result.also];
-      for (const x of all) req.log.info({ app: x.app, deployment: x.id }, `${x.app} ${x.id} ${x.status} at ${shortSha(x.sha)}`);
+      for (const x of all)
+        req.log.info({ app: x.app, deployment: x.id }, `${x.app} ${x.id} ${x.status} at ${shortSha(x.sha)}`);
       const also = result.also.map((a) => ({ id: a.id, app: a.app }));
       const deployments = all.map((x) => ({ id: x.id, app: x.app, status: x.status, sha: x.sha }));
-      return reply
-        .code(202)
-        .send({ id: d.id, app: d.app, status: d.status, sha: d.sha, ...(also.length > 0 ? { also } : {}), deployments });
+      return reply.code(202).send({
+        id: d.id,
+        app: d.app,
+        status: d.status,
+        sha: d.sha,
+        ...(also.length > 0 ? { also, deployments } : {}),
+      });
     }
   }
 }
