@@ -1,6 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { BadRequestError } from "../errors.js";
 import { commitId, dig, parseBody, text, ZERO_SHA } from "./body.js";
-import { header, isHexHmac, verifyHexHmac } from "./proof.js";
+import { header, hexHmac, isHexHmac, verifyHexHmac } from "./proof.js";
 import type { ForgeAdapter, ForgeEvent, Headers, IncomingDelivery, PushEvent } from "./types.js";
 
 const EVENT = "x-event-key";
@@ -22,6 +23,20 @@ export const bitbucket: ForgeAdapter = {
   verify: (d: IncomingDelivery, secret: string) =>
     verifyHexHmac(d.body, secret, header(d.headers, SIGNATURE), "sha256="),
   parse: (d: IncomingDelivery) => normalizeBitbucket(d, parseBody(d)),
+  testPush(t, secret) {
+    const target = { type: "commit", hash: t.sha, message: "deployer send-test" };
+    const body = JSON.stringify({
+      push: { changes: [{ new: { type: "branch", name: t.branch, target }, old: null }] },
+      repository: { full_name: t.fullName, name: t.fullName.split("/").pop(), mainbranch: { name: t.branch } },
+      actor: { nickname: t.pusher },
+    });
+    const headers = {
+      [EVENT]: "repo:push",
+      "x-request-uuid": randomUUID(),
+      [SIGNATURE]: `sha256=${hexHmac(secret, body)}`,
+    };
+    return { headers: { "content-type": "application/json", ...headers }, body };
+  },
 };
 
 /** One entry of `push.changes[]`: a ref that moved, was created, or was deleted. */

@@ -1,7 +1,8 @@
+import { randomUUID } from "node:crypto";
 import type { ForgeName } from "../config/schema.js";
 import { BadRequestError } from "../errors.js";
 import { commitId, dig, parseBody, text, ZERO_SHA } from "./body.js";
-import { header, isHexHmac, verifyHexHmac } from "./proof.js";
+import { header, hexHmac, isHexHmac, verifyHexHmac } from "./proof.js";
 import type { ForgeAdapter, ForgeEvent, Headers, IncomingDelivery } from "./types.js";
 
 /**
@@ -28,6 +29,18 @@ export function giteaLike(name: "gitea" | "forgejo", label: string): ForgeAdapte
     verify: (d: IncomingDelivery, secret: string) => verifyHexHmac(d.body, secret, header(d.headers, SIGNATURE)),
     parse: (d: IncomingDelivery) =>
       normalizeGiteaLike(name, header(d.headers, EVENT), header(d.headers, `x-${lower}-delivery`), parseBody(d)),
+    testPush(t, secret) {
+      const body = JSON.stringify({
+        ref: `refs/heads/${t.branch}`,
+        before: ZERO_SHA,
+        after: t.sha,
+        commits: [],
+        repository: { name: t.fullName.split("/").pop(), full_name: t.fullName, default_branch: t.branch },
+        pusher: { login: t.pusher, username: t.pusher },
+      });
+      const headers = { [EVENT]: "push", [`x-${lower}-delivery`]: randomUUID(), [SIGNATURE]: hexHmac(secret, body) };
+      return { headers: { "content-type": "application/json", ...headers }, body };
+    },
   };
 }
 

@@ -1,6 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { BadRequestError, SignatureError } from "../errors.js";
 import { commitId, dig, parseBody, text, ZERO_SHA } from "./body.js";
-import { header, isHexHmac, verifyHexHmac } from "./proof.js";
+import { header, hexHmac, isHexHmac, verifyHexHmac } from "./proof.js";
 import type { ForgeAdapter, ForgeEvent, Headers, IncomingDelivery } from "./types.js";
 
 const EVENT = "x-github-event";
@@ -23,6 +24,26 @@ export const github: ForgeAdapter = {
   verify: (d: IncomingDelivery, secret: string) =>
     verifyHexHmac(d.body, secret, header(d.headers, SIGNATURE), "sha256="),
   parse: (d: IncomingDelivery) => normalizeGitHub(d, parseBody(d)),
+  testPush(t, secret) {
+    const [, name] = t.fullName.split("/");
+    const body = JSON.stringify({
+      ref: `refs/heads/${t.branch}`,
+      before: ZERO_SHA,
+      after: t.sha,
+      created: false,
+      deleted: false,
+      forced: false,
+      repository: { name, full_name: t.fullName, default_branch: t.branch },
+      pusher: { name: t.pusher },
+      head_commit: null,
+    });
+    const headers = {
+      [EVENT]: "push",
+      "x-github-delivery": randomUUID(),
+      [SIGNATURE]: `sha256=${hexHmac(secret, body)}`,
+    };
+    return { headers: { "content-type": "application/json", ...headers }, body };
+  },
 };
 
 /** Turns a GitHub delivery into a forge-neutral event. */

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { BadRequestError } from "../errors.js";
 import { commitId, dig, parseBody, SHA, text, ZERO_SHA } from "./body.js";
 import { header, hmacSha256, sameBytes, sameText } from "./proof.js";
@@ -47,6 +48,22 @@ export const gitlab: ForgeAdapter = {
     return token !== undefined && sameText(token, secret);
   },
   parse: (d: IncomingDelivery) => normalizeGitLab(d, parseBody(d)),
+  testPush(t, secret) {
+    const body = JSON.stringify({
+      object_kind: "push",
+      event_name: "push",
+      before: ZERO_SHA,
+      after: t.sha,
+      ref: `refs/heads/${t.branch}`,
+      checkout_sha: t.sha,
+      user_username: t.pusher,
+      project: { name: t.fullName.split("/").pop(), path_with_namespace: t.fullName, default_branch: t.branch },
+      commits: [],
+      total_commits_count: 0,
+    });
+    const headers = { [EVENT]: "Push Hook", "x-gitlab-event-uuid": randomUUID(), [TOKEN]: secret };
+    return { headers: { "content-type": "application/json", ...headers }, body };
+  },
 };
 
 export function normalizeGitLab(delivery: IncomingDelivery, p: Record<string, unknown>): ForgeEvent {

@@ -39,3 +39,8 @@ export function verifyHexHmac(body: Buffer, secret: string, value: string | unde
 export function isHexHmac(value: string | undefined, prefix = ""): boolean {
   return !!value?.startsWith(prefix) && HEX64.test((value as string).slice(prefix.length));
 }
+
+/** Hex HMAC-SHA256 of a body, as the HMAC-signing forges send it. */
+export function hexHmac(secret: string, body: string): string {
+  return hmacSha256(secret, body).toString("hex");
+}

@@ -49,4 +49,13 @@ export interface ForgeAdapter {
   verify(delivery: IncomingDelivery, secret: string): boolean;
   /** Reads the payload into a forge-neutral event; throws BadRequestError on a malformed one. */
   parse(delivery: IncomingDelivery): ForgeEvent;
+  /** A push delivery as this forge sends it, signed with `secret` (for `deployer send-test`). */
+  testPush(push: TestPush, secret: string): { headers: Record<string, string>; body: string };
+}
+
+export interface TestPush {
+  fullName: string;
+  branch: string;
+  sha: string;
+  pusher: string;
 }
