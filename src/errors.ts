@@ -53,6 +53,9 @@ export class StepFailed extends DeployerError {
   }
 }
 
+/** A deployment that has nothing to do (skip marker, no matching path): recorded as `skipped`, nothing changed. */
+export class DeploySkipped extends StepFailed {}
+
 export class CommandTimedOut extends DeployerError {
   constructor(
     readonly step: string,

@@ -97,7 +97,15 @@ async function renderDeployments() {
     const statusCell = el("td");
     statusCell.append(badge(d.status));
     const actions = el("td");
-    if (d.status === "queued" || d.status === "running") {
+    if (d.status === "waiting") {
+      actions.append(
+        button("Approve", async () => {
+          await api("POST", `/api/deployments/${encodeURIComponent(d.id)}/approve`);
+          await refresh();
+        }),
+      );
+    }
+    if (d.status === "queued" || d.status === "running" || d.status === "waiting") {
       actions.append(
         button("Cancel", async () => {
           await api("POST", `/api/deployments/${encodeURIComponent(d.id)}/cancel`);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from "commander";
+import { approveCommand } from "./commands/approve.js";
 import { cancelCommand } from "./commands/cancel.js";
 import { checkCommand } from "./commands/check.js";
 import { deployCommand } from "./commands/deploy.js";
@@ -26,6 +27,7 @@ for (const register of [
   deployCommand,
   rollbackCommand,
   cancelCommand,
+  approveCommand,
   statusCommand,
   historyCommand,
   logsCommand,

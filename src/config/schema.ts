@@ -15,6 +15,11 @@ export const timeoutsSchema = z
   .strict();
 
 const argv = z.array(z.string().min(1)).min(1);
+const globs = z.array(z.string().min(1)).min(1);
+
+/** The forges deployer takes pushes from; `github` is the default. */
+export const FORGES = ["github", "gitlab", "gitea", "forgejo", "bitbucket"] as const;
+export type ForgeName = (typeof FORGES)[number];
 
 /** host:port on which a proxy serves the app, e.g. 127.0.0.1:8080 or [::1]:8080. */
 const listenAddress = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, "must be host:port");
@@ -55,6 +60,19 @@ export const appSchema = z
       .optional(),
     path: z.string().min(1),
     branch: z.string().min(1).optional(),
+    /** Follow tags matching this glob instead of a branch. */
+    tags: z.string().min(1).optional(),
+    forge: z.enum(FORGES).default("github"),
+    /** This app's webhook secret; falls back to the global `secret`/`secrets`. */
+    secret: z.string().min(1).optional(),
+    /** Several accepted secrets, for rotation: `[new, old]`. */
+    secrets: z.array(z.string().min(1)).min(1).optional(),
+    /** Deploy only if a changed file matches one of these globs. */
+    paths: globs.optional(),
+    /** Changed files matching these never cause a deploy on their own. */
+    ignorePaths: globs.optional(),
+    /** Deployments wait as `waiting` until a person approves them. */
+    approve: z.boolean().default(false),
     composeFiles: z.array(z.string().min(1)).min(1).optional(),
     project: z.string().min(1).optional(),
     rebuildOn: z.array(z.string().min(1)).optional(),
@@ -76,7 +94,11 @@ export const appSchema = z
       .default({ preDeploy: [], postDeploy: [] }),
     zeroDowntime: zeroDowntimeSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((a) => !(a.branch && a.tags), {
+    message: "branch and tags are mutually exclusive: an app follows either a branch or tags",
+    path: ["tags"],
+  });
 
 export const configSchema = z
   .object({
@@ -92,6 +114,8 @@ export const configSchema = z
     dataDir: z.string().min(1).default("./data"),
     logFile: z.string().min(1).nullable().default("./webhook_server.log"),
     secret: z.string().min(1).optional(),
+    /** Several accepted webhook secrets, for rotation: `[new, old]`. */
+    secrets: z.array(z.string().min(1)).min(1).optional(),
     apiToken: z.string().min(1).optional(),
     ignore: z.array(z.string()).default(["deployer"]),
     concurrency: z.coerce.number().int().min(1).max(64).default(2),

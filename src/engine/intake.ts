@@ -1,8 +1,12 @@
 import type { AppConfig, Config } from "../config/types.js";
+import { SignatureError } from "../errors.js";
 import type { ForgeEvent, PushEvent } from "../forges/types.js";
-import { isSafeBranchName } from "../runners/git.js";
+import { hasSkipMarker } from "../pipeline/triggers.js";
 import type { Stores } from "../store/stores.js";
 import type { Deployment } from "../store/types.js";
+import { matchPush } from "./match.js";
+
+export { type Match, matchPush } from "./match.js";
 
 export type IntakeResult =
   | { kind: "pong"; hookId: number | undefined; zen: string | undefined }
@@ -10,44 +14,52 @@ export type IntakeResult =
   | { kind: "ignored"; reason: string }
   | { kind: "duplicate"; deploymentId: string | null };
 
-/** `app` is the first of `apps`: every app that deploys this repository and branch. */
-type Match = { app: AppConfig; apps: AppConfig[]; branch: string } | { reason: string };
+export interface IntakeOptions {
+  /** Whether the delivery's proof of origin holds for this app's secret(s); default: every app. */
+  accepts?: (app: AppConfig) => boolean;
+}
 
-/** Which apps a push deploys, or why it deploys nothing. Pure: config and event in, answer out. */
-export function matchPush(config: Config, push: PushEvent): Match {
-  const ignored = config.ignore.map((s) => s.toLowerCase());
-  if (ignored.includes(push.repoName.toLowerCase()) || ignored.includes(push.repoFullName.toLowerCase())) {
-    return { reason: `repository ${push.repoFullName} is in the ignore list` };
-  }
-  if (!push.ref.startsWith("refs/heads/")) return { reason: `${push.ref} is not a branch` };
-  if (push.deleted) return { reason: `branch deletion of ${push.ref}` };
-  const branch = push.ref.slice("refs/heads/".length);
+type Stored = { deployments: Deployment[] } | { reason: string };
 
-  const apps = Object.values(config.apps).filter((a) =>
-    a.repo
-      ? a.repo.toLowerCase() === push.repoFullName.toLowerCase()
-      : a.name.toLowerCase() === push.repoName.toLowerCase(),
-  );
-  if (apps.length === 0) return { reason: `no app is configured for repository ${push.repoFullName}` };
-  const matching = apps.filter((a) => (a.branch ?? push.defaultBranch) === branch);
-  const [first] = matching;
-  if (first) {
-    // The branch goes to git as an argument: only plain names, whatever the payload says.
-    if (!isSafeBranchName(branch)) return { reason: `branch name ${JSON.stringify(branch)} is not supported` };
-    return { app: first, apps: matching, branch };
+/** Stores the deployments one pushed ref causes (inside the caller's transaction). */
+function storePush(config: Config, { store }: Pick<Stores, "store">, push: PushEvent, opts: IntakeOptions): Stored {
+  const match = matchPush(config, push);
+  if ("reason" in match) return match;
+  const accepted = match.apps.filter((a) => opts.accepts?.(a) ?? true);
+  if (accepted.length === 0) {
+    // An admin of one repository must not be able to sign pushes for another app.
+    const names = match.apps.map((a) => a.name).join(", ");
+    throw new SignatureError(`signature does not match the secret of ${names}; check that app's \`secret\``);
   }
-  const wanted = apps.map((a) => `${a.name} deploys ${a.branch ?? push.defaultBranch ?? "the default branch"}`);
-  return { reason: `push to ${branch}; ${wanted.join(", ")}` };
+  const deployments = accepted.map((app) => {
+    // A push that says it must not deploy is not held for approval; the pipeline records it as skipped.
+    const wait = app.approve && !hasSkipMarker(push.headCommitMessage);
+    const d = store.insert({
+      app: app.name,
+      trigger: "push",
+      actor: push.pusher,
+      sha: push.after,
+      ref: push.ref,
+      branch: match.branch,
+      deliveryId: push.deliveryId,
+      status: wait ? "waiting" : "queued",
+    });
+    // Coalescing: the newest push replaces a deployment still waiting for approval.
+    if (wait) store.supersedeWaiting(app.name, d.id);
+    return d;
+  });
+  return { deployments };
 }
 
 /**
- * Turns a verified forge event into stored work. The delivery and its deployment are committed
+ * Turns a verified forge event into stored work. The delivery and its deployments are committed
  * in one transaction before the caller answers, so an accepted push survives a crash.
  */
 export function intake(
   config: Config,
   { store, deliveries }: Pick<Stores, "store" | "deliveries">,
   event: ForgeEvent,
+  opts: IntakeOptions = {},
 ): IntakeResult {
   return store.transaction((): IntakeResult => {
     const deliveryId = event.deliveryId;
@@ -67,22 +79,13 @@ export function intake(
       remember(null, event.name);
       return { kind: "ignored", reason: `event ${event.name} is not deployed` };
     }
-    const match = matchPush(config, event.push);
-    if ("reason" in match) {
+    const results = [event.push, ...(event.more ?? [])].map((p) => storePush(config, { store }, p, opts));
+    const all = results.flatMap((r) => ("deployments" in r ? r.deployments : []));
+    const [deployment, ...also] = all;
+    if (!deployment) {
       remember(null, "push");
-      return { kind: "ignored", reason: match.reason };
+      return { kind: "ignored", reason: results.map((r) => ("reason" in r ? r.reason : "")).join("; ") };
     }
-    const [deployment, ...also] = match.apps.map((app) =>
-      store.insert({
-        app: app.name,
-        trigger: "push",
-        actor: event.push.pusher,
-        sha: event.push.after,
-        ref: event.push.ref,
-        branch: match.branch,
-        deliveryId,
-      }),
-    ) as [Deployment, ...Deployment[]];
     remember(deployment.id, "push");
     return { kind: "queued", deployment, also };
   });

@@ -53,13 +53,14 @@ export class Queue {
     }
   }
 
-  /** Cancels a queued deployment at once, or stops a running one's commands. Finished: 409. */
+  /** Cancels a queued or waiting deployment at once, or stops a running one's commands. Finished: 409. */
   cancel(id: string): Deployment {
     const d = this.store.get(id);
     if (!d) throw new NotFoundError(`deployment ${id} not found`);
-    if (d.status === "queued") {
+    if (d.status === "queued" || d.status === "waiting") {
       this.store.transaction(() => {
-        if (this.store.get(id)?.status === "queued") this.store.finish(id, "cancelled", "cancelled while queued");
+        const now = this.store.get(id)?.status;
+        if (now === "queued" || now === "waiting") this.store.finish(id, "cancelled", `cancelled while ${now}`);
       });
       return this.store.get(id) as Deployment;
     }

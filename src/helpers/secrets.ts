@@ -11,12 +11,23 @@ export const WITHHELD_ENV_NAMES: readonly string[] = Object.freeze(["GITHUB_WEBH
 export const REDACT_PATHS: readonly string[] = Object.freeze([
   "req.headers.authorization",
   "req.headers['x-hub-signature-256']",
+  "req.headers['x-hub-signature']",
+  "req.headers['x-gitlab-token']",
+  "req.headers['x-gitea-signature']",
+  "req.headers['x-forgejo-signature']",
+  "req.headers['webhook-signature']",
+  "secrets",
   "secret",
   "apiToken",
 ]);
 
 /** Shorter values are not masked in log text: they would blank out ordinary words. */
 const MIN_MASKED_LENGTH = 4;
+
+interface SecretFields {
+  secret?: string | undefined;
+  secrets?: readonly string[] | undefined;
+}
 
 export class Secrets {
   /** Every configured secret value (non-empty), in the order given. */
@@ -34,9 +45,13 @@ export class Secrets {
     this.masked = this.values.filter((v) => v.length >= MIN_MASKED_LENGTH);
   }
 
-  /** The secrets of a loaded config: the webhook secret and the API token. */
-  static fromConfig(config: { secret?: string | undefined; apiToken?: string | undefined }): Secrets {
-    return new Secrets([config.secret, config.apiToken]);
+  /** The secrets of a loaded config: every webhook secret (global and per app) and the API token. */
+  static fromConfig(
+    config: SecretFields & { apiToken?: string | undefined; apps?: Record<string, SecretFields> },
+  ): Secrets {
+    const webhook = (c: SecretFields) => [c.secret, ...(c.secrets ?? [])];
+    const apps = Object.values(config.apps ?? {}).flatMap(webhook);
+    return new Secrets([...webhook(config), ...apps, config.apiToken]);
   }
 
   /** Whether `value` is exactly one of the secrets. */

@@ -1,7 +1,8 @@
-import { Cancelled } from "../errors.js";
+import { Cancelled, DeploySkipped } from "../errors.js";
 import type { Deployment } from "../store/types.js";
 import type { DeployContext } from "./context.js";
 import type { PipelineDeps } from "./deps.js";
+import { TAG_BRANCH } from "./fetch-ref.js";
 import { recover } from "./recover.js";
 import { runSteps } from "./run-steps.js";
 import { deploySteps, rollbackSteps } from "./steps/index.js";
@@ -20,7 +21,7 @@ export async function runDeployment(deps: PipelineDeps, deployment: Deployment, 
 
 async function deploy(deps: PipelineDeps, deployment: Deployment, signal: AbortSignal): Promise<void> {
   const app = deps.config.apps[deployment.app];
-  const branch = deployment.branch ?? app?.branch;
+  const branch = deployment.branch ?? app?.branch ?? (app?.tags ? TAG_BRANCH : undefined);
   if (!app || !branch) {
     const why = app ? "has no branch recorded" : `is for app ${deployment.app}, which is no longer configured`;
     deps.store.finish(deployment.id, "failed", `deployment ${why}`);
@@ -51,6 +52,11 @@ async function deploy(deps: PipelineDeps, deployment: Deployment, signal: AbortS
     deps.store.finish(deployment.id, "succeeded");
     log.line("deployment succeeded");
     deps.logger.info({ app: app.name, deployment: deployment.id }, `${app.name} ${deployment.id} succeeded`);
+    return;
+  }
+  if (result.error instanceof DeploySkipped) {
+    deps.store.finish(deployment.id, "skipped", result.error.message);
+    log.line(`deployment ${result.error.message}`);
     return;
   }
   const status = result.error instanceof Cancelled ? "cancelled" : "failed";

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { asStepFailure, Cancelled, type StepFailed } from "../errors.js";
+import { asStepFailure, Cancelled, DeploySkipped, type StepFailed } from "../errors.js";
 import type { StepStore } from "../store/steps.js";
 import { type DeployContext, withDeadline } from "./context.js";
 import type { Found, PipelineStep } from "./step.js";
@@ -37,10 +37,11 @@ export async function runSteps(
     } catch (err) {
       const error = asStepFailure(step.name, err);
       const ms = Date.now() - t0;
-      deps.steps.finish(id, step.name, "failed", ms, error.message);
+      const skipped = error instanceof DeploySkipped;
+      deps.steps.finish(id, step.name, skipped ? "skipped" : "failed", ms, error.message);
       deps.logger.warn(
         { app: ctx.app.name, deployment: id, step: step.name, ms },
-        `${where} ${step.name} FAILED in ${(ms / 1000).toFixed(1)}s: ${error.message}`,
+        `${where} ${step.name} ${skipped ? "ended the deployment" : "FAILED"} in ${(ms / 1000).toFixed(1)}s: ${error.message}`,
       );
       return { ok: false, found, error };
     }

@@ -21,6 +21,9 @@ export const gitCommands = {
   modifiedTrackedFiles: (): Argv => gitArgv("status", "--porcelain=v1", "-z", "--untracked-files=no"),
   fetchBranch: (branch: string): Argv =>
     gitArgv("fetch", "--no-tags", "--prune", "origin", `+refs/heads/${branch}:refs/remotes/origin/${branch}`),
+  fetchTag: (tag: string): Argv => gitArgv("fetch", "--no-tags", "origin", `+refs/tags/${tag}:refs/tags/${tag}`),
+  fetchTags: (): Argv => gitArgv("fetch", "--no-tags", "origin", "+refs/tags/*:refs/tags/*"),
+  commitMessage: (sha: string): Argv => gitArgv("log", "-1", "--format=%B", `${sha}^{commit}`, "--"),
   fetchCommit: (sha: string): Argv => gitArgv("fetch", "--no-tags", "origin", sha),
   hasCommit: (sha: string): Argv => gitArgv("cat-file", "-e", `${sha}^{commit}`),
   checkout: (branch: string, sha: string): Argv => gitArgv("checkout", "-q", "-B", branch, sha),
@@ -69,6 +72,20 @@ export async function modifiedTrackedFiles(opts: GitOptions): Promise<string[]> 
 
 export async function fetchBranch(branch: string, opts: GitOptions): Promise<void> {
   await git(gitCommands.fetchBranch(branch), opts);
+}
+
+/** Fetches one tag, moved or not: a tag that was moved on origin is moved here too. */
+export async function fetchTag(tag: string, opts: GitOptions): Promise<void> {
+  await git(gitCommands.fetchTag(tag), opts);
+}
+
+export async function fetchTags(opts: GitOptions): Promise<void> {
+  await git(gitCommands.fetchTags(), opts);
+}
+
+/** The full message of a commit (or of the commit a tag points to). */
+export async function commitMessage(sha: string, opts: GitOptions): Promise<string> {
+  return git(gitCommands.commitMessage(sha), opts);
 }
 
 export async function fetchCommit(sha: string, opts: GitOptions): Promise<void> {

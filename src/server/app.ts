@@ -6,12 +6,21 @@ import { errorHandler } from "./error-handler.js";
 import { apiRoutes } from "./routes/api/index.js";
 import { healthRoutes } from "./routes/health.js";
 import { uiRoutes } from "./routes/ui.js";
-import { webhookRoutes } from "./routes/webhook.js";
+import { type WebhookOptions, webhookRoutes } from "./routes/webhook.js";
 
 export interface ServerOptions {
   allowUnsigned?: boolean;
   maxAuthFailures?: number;
+  /** Webhook limits; see WebhookOptions. */
+  webhook?: Pick<WebhookOptions, "maxSignatureFailures" | "maxBodies" | "maxBodyBytes">;
 }
+
+/**
+ * Timeouts for slow clients. GitHub gives up on a delivery after 10 s, so a request still sending its
+ * headers or body after that is cut off; idle keep-alive sockets close after 5 s. `requestTimeout`
+ * covers receiving a request only, so long answers (log streams) are not affected.
+ */
+export const HTTP_TIMEOUTS = { requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000 } as const;
 
 /** The HTTP server: routes only translate between HTTP and the engine. */
 export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): Promise<FastifyInstance> {
@@ -22,7 +31,10 @@ export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): P
       disableRequestLogging: (req) => req.url === "/healthz" || req.url.startsWith("/docs"),
     }),
     trustProxy: false,
+    requestTimeout: HTTP_TIMEOUTS.requestTimeout,
+    keepAliveTimeout: HTTP_TIMEOUTS.keepAliveTimeout,
   });
+  app.server.headersTimeout = HTTP_TIMEOUTS.headersTimeout;
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).send({ error: `no route ${req.method} ${req.url.split("?")[0]}` });
@@ -43,7 +55,7 @@ export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): P
 
   await app.register(healthRoutes);
   await app.register(uiRoutes);
-  await app.register(webhookRoutes, { runtime, allowUnsigned: opts.allowUnsigned ?? false });
+  await app.register(webhookRoutes, { runtime, allowUnsigned: opts.allowUnsigned ?? false, ...opts.webhook });
   await app.register(apiRoutes, { prefix: "/api", runtime, maxAuthFailures: opts.maxAuthFailures ?? 20 });
   return app;
 }

@@ -49,7 +49,7 @@ export const deploymentSchema = {
 
 export const webhookResponseSchema = {
   type: "object",
-  description: "202: {id, app, status, sha}; 200: {ignored} | {duplicate, id} | {message: 'pong'}",
+  description: "202: {id, app, status, sha, also, deployments}; 200: {ignored} | {duplicate, id} | {message: 'pong'}",
   properties: {
     id: { type: ["string", "null"] },
     app: { type: "string" },
@@ -65,6 +65,19 @@ export const webhookResponseSchema = {
       items: { type: "object", properties: { id: { type: "string" }, app: { type: "string" } } },
     },
     zen: { type: "string" },
+    deployments: {
+      type: "array",
+      description: "when a push deploys several apps (or refs): every deployment it caused",
+      items: {
+        type: "object",
+        properties: {
+          id: { type: "string" },
+          app: { type: "string" },
+          status: { type: "string" },
+          sha: { type: "string" },
+        },
+      },
+    },
   },
 } as const;
 

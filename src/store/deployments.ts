@@ -18,8 +18,19 @@ export class DeploymentStore {
     const id = newDeploymentId();
     this.sql(
       `INSERT INTO deployments (id, app, status, trigger, actor, sha, ref, branch, delivery_id, created_at)
-         VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(id, d.app, d.trigger, d.actor ?? null, d.sha, d.ref ?? null, d.branch ?? null, d.deliveryId ?? null, now());
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      id,
+      d.app,
+      d.status ?? "queued",
+      d.trigger,
+      d.actor ?? null,
+      d.sha,
+      d.ref ?? null,
+      d.branch ?? null,
+      d.deliveryId ?? null,
+      now(),
+    );
     return this.get(id) as Deployment;
   }
 
@@ -61,6 +72,20 @@ export class DeploymentStore {
       this.sql(`UPDATE deployments SET status = 'running', started_at = ? WHERE id = ?`).run(t, row.id);
       return this.get(row.id);
     });
+  }
+
+  /** Coalescing: a newer push replaces the app's deployments still waiting for approval. */
+  supersedeWaiting(app: string, newerId: string): void {
+    this.sql(
+      `UPDATE deployments SET status = 'superseded', finished_at = ?, error = ?
+         WHERE app = ? AND status = 'waiting' AND id != ?`,
+    ).run(now(), `superseded by ${newerId} before approval`, app, newerId);
+  }
+
+  /** A waiting deployment becomes queued; false if it was not waiting (any more). */
+  approve(id: string): boolean {
+    const r = this.sql(`UPDATE deployments SET status = 'queued' WHERE id = ? AND status = 'waiting'`).run(id);
+    return r.changes === 1;
   }
 
   update(
@@ -138,7 +163,7 @@ export class DeploymentStore {
   prune(app: string, keep: number, keepSucceeded = 0): string[] {
     return this.transaction(() => {
       const rows = this.sql(
-        `SELECT id FROM deployments WHERE app = @app AND status NOT IN ('queued','running')
+        `SELECT id FROM deployments WHERE app = @app AND status NOT IN ('queued','running','waiting')
            AND id NOT IN (SELECT id FROM deployments WHERE app = @app AND status = 'succeeded'
                           ORDER BY seq DESC LIMIT @keepSucceeded)
            ORDER BY seq DESC LIMIT -1 OFFSET @keep`,

@@ -6,10 +6,21 @@ export const DEPLOYMENT_STATUSES = [
   "superseded",
   "cancelled",
   "interrupted",
+  /** Nothing to deploy: a skip marker, or no changed file matched the app's paths. Nothing changed. */
+  "skipped",
+  /** Held until a person approves it (`approve: true`); the queue never starts it before that. */
+  "waiting",
 ] as const;
 export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 /** Statuses a deployment never leaves. */
-export const FINISHED: readonly DeploymentStatus[] = ["succeeded", "failed", "superseded", "cancelled", "interrupted"];
+export const FINISHED: readonly DeploymentStatus[] = [
+  "succeeded",
+  "failed",
+  "superseded",
+  "cancelled",
+  "interrupted",
+  "skipped",
+];
 
 export const TRIGGERS = ["push", "manual", "rollback", "recovery"] as const;
 export type Trigger = (typeof TRIGGERS)[number];
@@ -52,4 +63,6 @@ export interface NewDeployment {
   ref?: string | undefined;
   branch?: string | undefined;
   deliveryId?: string | undefined;
+  /** `waiting` holds it for approval; default `queued`. */
+  status?: "queued" | "waiting";
 }

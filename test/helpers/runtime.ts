@@ -6,7 +6,7 @@ import { stringify } from "yaml";
 import { parseConfig } from "../../src/config/load.js";
 import { createRuntime, type Runtime } from "../../src/engine/runtime.js";
 import { createLogger } from "../../src/logger.js";
-import { buildServer } from "../../src/server/app.js";
+import { buildServer, type ServerOptions } from "../../src/server/app.js";
 import type { Deployment } from "../../src/store/types.js";
 
 export const SECRET = "test-webhook-secret";
@@ -25,7 +25,12 @@ export interface InProcess {
  */
 export async function inProcessServer(
   raw: Record<string, unknown>,
-  opts: { allowUnsigned?: boolean; maxAuthFailures?: number; execute?: (d: Deployment) => Promise<void> } = {},
+  opts: {
+    allowUnsigned?: boolean;
+    maxAuthFailures?: number;
+    execute?: (d: Deployment) => Promise<void>;
+    webhook?: ServerOptions["webhook"];
+  } = {},
 ): Promise<InProcess> {
   const dir = mkdtempSync(join(tmpdir(), "deployer-it-"));
   const config = parseConfig(

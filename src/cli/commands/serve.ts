@@ -8,6 +8,11 @@ import { detectCompose } from "../../runners/compose.js";
 import { buildServer } from "../../server/app.js";
 import { fail, requireConfig } from "../context.js";
 
+/** Whether `host` is a loopback address: only there may the server take unsigned webhooks. */
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 export function serveCommand(program: Command): void {
   program
     .command("serve")
@@ -18,9 +23,18 @@ export function serveCommand(program: Command): void {
     .action(async (opts: { host?: string; port?: number; allowUnsigned?: boolean }, cmd: Command) => {
       try {
         const config = requireConfig(cmd);
-        if (!config.secret && !opts.allowUnsigned) {
+        const anySecret =
+          config.secret || config.secrets || Object.values(config.apps).some((a) => a.secret || a.secrets);
+        if (!anySecret && !opts.allowUnsigned) {
           throw new Error(
             "no webhook secret: set GITHUB_WEBHOOK_SECRET in .env or `secret:` in the config (or pass --allow-unsigned for local testing)",
+          );
+        }
+        const host = opts.host ?? config.server.host;
+        const port = opts.port ?? config.server.port;
+        if (opts.allowUnsigned && !isLoopback(host)) {
+          throw new Error(
+            `--allow-unsigned is only allowed on a loopback address (127.0.0.1, ::1, localhost), not ${host}: anyone who can reach the server could deploy`,
           );
         }
         const clashes = projectClashes(Object.values(config.apps));
@@ -32,13 +46,12 @@ export function serveCommand(program: Command): void {
           throw new Error("Docker Compose not found: install `docker compose` (v2) or `docker-compose` (v1)");
         const runtime = createRuntime(config, compose, logger, { secrets });
         const app = await buildServer(runtime, { allowUnsigned: opts.allowUnsigned ?? false });
-        const host = opts.host ?? config.server.host;
-        const port = opts.port ?? config.server.port;
         await app.listen({ host, port });
         logger.info(
           `deployer serving ${Object.keys(config.apps).length} app(s) on http://${host}:${port} with compose ${compose.version} (${compose.argv.join(" ")})`,
         );
-        if (!config.secret) logger.warn("no webhook secret: every webhook is accepted unsigned (--allow-unsigned)");
+        if (opts.allowUnsigned)
+          logger.warn("--allow-unsigned: forges without a configured secret are accepted unsigned");
         runtime.queue.kick();
 
         let stopping = false;

@@ -1,6 +1,7 @@
 import type { PipelineStep } from "../step.js";
 import type { Strategy } from "../strategies/strategy.js";
 import { build } from "./build.js";
+import { filter } from "./filter.js";
 import { finalize } from "./finalize.js";
 import { images } from "./images.js";
 import { plan } from "./plan.js";
@@ -15,6 +16,7 @@ const FINALIZE: PipelineStep = { name: "finalize", timeout: "git", run: finalize
 /** A push or manual deploy: the commit is synced, planned, built, and released with the app's strategy. */
 export function deploySteps(strategy: Strategy): PipelineStep[] {
   return [
+    { name: "filter", timeout: "git", run: filter },
     SYNC,
     { name: "plan", timeout: "git", run: plan },
     { name: "build", timeout: "build", run: build },

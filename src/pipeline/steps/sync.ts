@@ -3,6 +3,7 @@ import { shortSha } from "../../helpers/short-sha.js";
 import * as git from "../../runners/git.js";
 import type { StepContext } from "../context.js";
 import { runOptions } from "../context.js";
+import { fetchDeployedRef } from "../fetch-ref.js";
 import type { StepOutcome } from "../step.js";
 
 /** What sync found: where the checkout was, and whether it moved. */
@@ -30,7 +31,7 @@ export async function sync(ctx: StepContext): Promise<StepOutcome> {
   ctx.store.update(ctx.deployment.id, { previousSha });
 
   if (!(await git.hasCommit(sha, opts)) || ctx.deployment.trigger !== "rollback") {
-    await git.fetchBranch(ctx.branch, opts);
+    await fetchDeployedRef(ctx, opts);
   }
   if (!(await git.hasCommit(sha, opts))) {
     await git.fetchCommit(sha, opts).catch(() => undefined);

@@ -32,6 +32,12 @@ describe("Secrets", () => {
     expect(s.redactPaths).toEqual([
       "req.headers.authorization",
       "req.headers['x-hub-signature-256']",
+      "req.headers['x-hub-signature']",
+      "req.headers['x-gitlab-token']",
+      "req.headers['x-gitea-signature']",
+      "req.headers['x-forgejo-signature']",
+      "req.headers['webhook-signature']",
+      "secrets",
       "secret",
       "apiToken",
     ]);

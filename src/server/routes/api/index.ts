@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { Runtime } from "../../../engine/runtime.js";
 import { NotFoundError } from "../../../errors.js";
 import { apiAuthPlugin } from "../../plugins/api-auth.js";
+import { approveRoutes } from "./approve.js";
 import { appRoutes } from "./apps.js";
 import { deploymentRoutes } from "./deployments.js";
 
@@ -22,4 +23,5 @@ export async function apiRoutes(app: FastifyInstance, { runtime, maxAuthFailures
 
   await app.register(appRoutes, { runtime });
   await app.register(deploymentRoutes, { runtime });
+  await app.register(approveRoutes, { runtime });
 }

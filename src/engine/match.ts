@@ -1,0 +1,72 @@
+import picomatch from "picomatch";
+import type { AppConfig, Config } from "../config/types.js";
+import type { PushEvent } from "../forges/types.js";
+import { isSafeBranchName } from "../runners/git.js";
+
+/**
+ * `app` is the first of `apps`: every app that deploys this repository and ref. `branch` is the branch
+ * pushed, or undefined for a tag push (then `tag` is the tag's name).
+ */
+export type Match =
+  | { app: AppConfig; apps: AppConfig[]; branch: string | undefined; tag?: string }
+  | { reason: string };
+
+const forgeOf = (a: AppConfig) => a.forge ?? "github";
+
+/** Apps configured for the push's repository, from any forge. */
+function appsOfRepo(config: Config, push: PushEvent): AppConfig[] {
+  return Object.values(config.apps).filter((a) =>
+    a.repo
+      ? a.repo.toLowerCase() === push.repoFullName.toLowerCase()
+      : a.name.toLowerCase() === push.repoName.toLowerCase(),
+  );
+}
+
+/** Which apps a tag push deploys: those whose `tags` glob matches the tag's name. */
+function matchTag(apps: AppConfig[], push: PushEvent): Match {
+  const tag = push.ref.slice("refs/tags/".length);
+  const following = apps.filter((a) => a.tags);
+  if (following.length === 0) return { reason: `${push.ref} is not a branch` };
+  if (push.deleted) return { reason: `tag deletion of ${push.ref}` };
+  const matching = following.filter((a) => picomatch.isMatch(tag, a.tags as string, { dot: true }));
+  const [first] = matching;
+  if (!first)
+    return { reason: `tag ${tag} matches no app's tags (${following.map((a) => `${a.name}: ${a.tags}`).join(", ")})` };
+  if (!isSafeBranchName(tag)) return { reason: `tag name ${JSON.stringify(tag)} is not supported` };
+  return { app: first, apps: matching, branch: undefined, tag };
+}
+
+/** Which apps a push deploys, or why it deploys nothing. Pure: config and event in, answer out. */
+export function matchPush(config: Config, push: PushEvent): Match {
+  const ignored = config.ignore.map((s) => s.toLowerCase());
+  if (ignored.includes(push.repoName.toLowerCase()) || ignored.includes(push.repoFullName.toLowerCase())) {
+    return { reason: `repository ${push.repoFullName} is in the ignore list` };
+  }
+  const ofRepo = appsOfRepo(config, push);
+  // An app takes deliveries only from its own forge.
+  const apps = ofRepo.filter((a) => forgeOf(a) === push.forge);
+  if (apps.length === 0) {
+    if (ofRepo.length === 0) return { reason: `no app is configured for repository ${push.repoFullName}` };
+    const others = ofRepo.map((a) => `${a.name} takes pushes from ${forgeOf(a)}`).join(", ");
+    return { reason: `push from ${push.forge}; ${others}` };
+  }
+  if (push.ref.startsWith("refs/tags/")) return matchTag(apps, push);
+  if (!push.ref.startsWith("refs/heads/")) return { reason: `${push.ref} is not a branch` };
+  if (push.deleted) return { reason: `branch deletion of ${push.ref}` };
+  const branch = push.ref.slice("refs/heads/".length);
+
+  const byBranch = apps.filter((a) => !a.tags);
+  const matching = byBranch.filter((a) => (a.branch ?? push.defaultBranch) === branch);
+  const [first] = matching;
+  if (first) {
+    // The branch goes to git as an argument: only plain names, whatever the payload says.
+    if (!isSafeBranchName(branch)) return { reason: `branch name ${JSON.stringify(branch)} is not supported` };
+    return { app: first, apps: matching, branch };
+  }
+  const wanted = apps.map((a) =>
+    a.tags
+      ? `${a.name} follows tags ${a.tags}`
+      : `${a.name} deploys ${a.branch ?? push.defaultBranch ?? "the default branch"}`,
+  );
+  return { reason: `push to ${branch}; ${wanted.join(", ")}` };
+}

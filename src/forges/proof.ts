@@ -1,0 +1,46 @@
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import type { Headers } from "./types.js";
+
+/** A header's first value. Node joins most repeated headers with ", "; arrays only for a few. */
+export function header(headers: Headers, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** HMAC-SHA256 of the exact bytes received: never a decoded string. */
+export function hmacSha256(key: string | Buffer, ...parts: (string | Buffer)[]): Buffer {
+  const h = createHmac("sha256", key);
+  for (const p of parts) h.update(p);
+  return h.digest();
+}
+
+/** Constant-time comparison of two byte strings; a length mismatch is simply false. */
+export function sameBytes(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Constant-time comparison of two strings of any length (both hashed first, so lengths leak nothing). */
+export function sameText(a: string, b: string): boolean {
+  const digest = (s: string) => createHash("sha256").update(s, "utf8").digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+const HEX64 = /^[0-9a-f]{64}$/i;
+
+/** Checks a hex HMAC-SHA256 (optionally after `prefix`) over the raw body. */
+export function verifyHexHmac(body: Buffer, secret: string, value: string | undefined, prefix = ""): boolean {
+  if (!value?.startsWith(prefix)) return false;
+  const hex = value.slice(prefix.length);
+  if (!HEX64.test(hex)) return false;
+  return sameBytes(hmacSha256(secret, body), Buffer.from(hex, "hex"));
+}
+
+/** Whether `value` is a well-formed hex HMAC-SHA256 header (after `prefix`). */
+export function isHexHmac(value: string | undefined, prefix = ""): boolean {
+  return !!value?.startsWith(prefix) && HEX64.test((value as string).slice(prefix.length));
+}
+
+/** Hex HMAC-SHA256 of a body, as the HMAC-signing forges send it. */
+export function hexHmac(secret: string, body: string): string {
+  return hmacSha256(secret, body).toString("hex");
+}
