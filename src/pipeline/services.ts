@@ -1,5 +1,6 @@
 import { type ComposeTarget, composeTarget } from "../config/app-compose.js";
-import * as compose from "../runners/compose.js";
+import type { ComposeService } from "../runners/compose.js";
+import { services as readServices } from "../runners/compose-config.js";
 import type { StepContext } from "./context.js";
 import { runOptions } from "./context.js";
 
@@ -7,8 +8,8 @@ import { runOptions } from "./context.js";
 export async function resolveServices(
   ctx: StepContext,
   step: string,
-): Promise<{ target: ComposeTarget; services: compose.ComposeService[] }> {
+): Promise<{ target: ComposeTarget; services: ComposeService[] }> {
   const target = composeTarget(ctx.app);
-  const services = await compose.services(ctx.compose, target, runOptions(ctx, step));
+  const services = await readServices(ctx.compose, target, runOptions(ctx, step));
   return { target, services };
 }

@@ -1,4 +1,3 @@
-import { parse as parseYaml } from "yaml";
 import type { ComposeTarget } from "../config/app-compose.js";
 import { DeployerError } from "../errors.js";
 import type { Argv, RunOptions, RunResult } from "./exec.js";
@@ -14,11 +13,21 @@ export interface ComposeService {
   name: string;
   /** Image the service runs; for built services, the tag the build produces. */
   image: string;
-  build?: { context: string; dockerfile: string } | undefined;
+  build?: BuildSpec | undefined;
   /** A fixed container name: such a service can never run two containers side by side. */
   containerName?: string | undefined;
   /** Published ports, as `compose config` resolves them. */
   ports?: PortMapping[] | undefined;
+}
+
+/** How a service is built, as `compose config` resolves it. */
+export interface BuildSpec {
+  context: string;
+  dockerfile: string;
+  args?: Record<string, string> | undefined;
+  target?: string | undefined;
+  /** Uses only context, dockerfile, args and target: a plain `docker build` builds it exactly so. */
+  plain?: boolean | undefined;
 }
 
 /** One published port: `published` is empty for an ephemeral host port. */
@@ -87,7 +96,7 @@ export async function compose(
  * Runs a Compose command that must succeed; `subcommand` names it in the ComposeError thrown otherwise,
  * after `prefix` (what the command was for).
  */
-async function composeOk(argv: Argv, subcommand: string, opts: RunOptions, prefix = ""): Promise<string> {
+export async function composeOk(argv: Argv, subcommand: string, opts: RunOptions, prefix = ""): Promise<string> {
   const r = await runArgv(argv, opts);
   if (r.exitCode !== 0) {
     const tail = (r.stderr || r.stdout).trim().split("\n").slice(-5).join(" | ");
@@ -99,47 +108,6 @@ async function composeOk(argv: Argv, subcommand: string, opts: RunOptions, prefi
 /** Image name Compose gives a built service that has no `image:` key. */
 export function defaultImageName(cli: ComposeCli, project: string, service: string): string {
   return cli.version === "v1" ? `${project}_${service}` : `${project}-${service}`;
-}
-
-/** The resolved services (`compose config`): which are built, from which context and Dockerfile. */
-export async function services(cli: ComposeCli, target: ComposeTarget, opts: RunOptions): Promise<ComposeService[]> {
-  const why = `cannot read compose files ${target.files.join(", ")}: `;
-  const out = await composeOk(composeCommands.config(cli, target), "config", { ...opts, quiet: true }, why);
-  const doc = parseYaml(out) as { services?: Record<string, Record<string, unknown>> };
-  return Object.entries(doc.services ?? {}).map(([name, svc]) => {
-    const rawBuild = svc.build as string | { context?: string; dockerfile?: string } | undefined;
-    const build =
-      rawBuild === undefined
-        ? undefined
-        : typeof rawBuild === "string"
-          ? { context: rawBuild, dockerfile: "Dockerfile" }
-          : { context: rawBuild.context ?? ".", dockerfile: rawBuild.dockerfile ?? "Dockerfile" };
-    const image = typeof svc.image === "string" ? svc.image : build ? defaultImageName(cli, target.project, name) : "";
-    const containerName = typeof svc.container_name === "string" ? svc.container_name : undefined;
-    return { name, image, build, containerName, ports: parsePorts(svc.ports) };
-  });
-}
-
-/** Ports in either form `compose config` prints: v1's "127.0.0.1::8080/tcp", v2's long syntax. */
-export function parsePorts(raw: unknown): PortMapping[] {
-  if (!Array.isArray(raw)) return [];
-  return raw.flatMap((p): PortMapping[] => {
-    if (typeof p === "string" || typeof p === "number") {
-      const spec = String(p).replace(/\/(tcp|udp|sctp)$/, "");
-      const parts = spec.split(":");
-      const target = Number(parts.pop());
-      const published = parts.pop() ?? "";
-      return Number.isInteger(target) ? [{ hostIp: parts.join(":"), published, target }] : [];
-    }
-    if (p && typeof p === "object") {
-      const o = p as { host_ip?: string; published?: string | number; target?: number };
-      if (typeof o.target !== "number") return [];
-      return [
-        { hostIp: o.host_ip ?? "", published: o.published === undefined ? "" : String(o.published), target: o.target },
-      ];
-    }
-    return [];
-  });
 }
 
 export async function upOnly(cli: ComposeCli, target: ComposeTarget, names: string[], opts: RunOptions): Promise<void> {

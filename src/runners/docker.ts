@@ -1,4 +1,6 @@
+import { isAbsolute, join } from "node:path";
 import { DeployerError } from "../errors.js";
+import type { BuildSpec } from "./compose.js";
 import type { Argv, RunOptions } from "./exec.js";
 import { runArgv } from "./exec.js";
 
@@ -31,6 +33,18 @@ export const dockerCommands = {
       `label=com.docker.compose.service=${service}`,
     ),
   removeContainers: (ids: string[]): Argv => dockerArgv("rm", "-f", ...ids),
+  /** What `compose build` runs for a plain build (context, Dockerfile, args, target), without Compose. */
+  build: (image: string, spec: BuildSpec): Argv =>
+    dockerArgv(
+      "build",
+      "-t",
+      image,
+      "-f",
+      isAbsolute(spec.dockerfile) ? spec.dockerfile : join(spec.context, spec.dockerfile),
+      ...Object.entries(spec.args ?? {}).flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]),
+      ...(spec.target ? ["--target", spec.target] : []),
+      spec.context,
+    ),
   stopContainer: (id: string, seconds: number): Argv => dockerArgv("stop", "-t", String(seconds), id),
 };
 
@@ -115,6 +129,14 @@ export async function removeContainers(ids: string[], opts: RunOptions): Promise
 /** SIGTERM, then SIGKILL after `seconds`. */
 export async function stopContainer(id: string, seconds: number, opts: RunOptions): Promise<void> {
   await runArgv(dockerCommands.stopContainer(id, seconds), opts);
+}
+
+export async function buildImage(image: string, spec: BuildSpec, opts: RunOptions): Promise<void> {
+  const r = await runArgv(dockerCommands.build(image, spec), opts);
+  if (r.exitCode !== 0) {
+    const tail = (r.stderr || r.stdout).trim().split("\n").slice(-5).join(" | ");
+    throw new DockerError(`docker build of ${image} failed (exit ${r.exitCode}): ${tail}`);
+  }
 }
 
 export class DockerError extends DeployerError {}

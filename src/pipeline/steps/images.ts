@@ -11,7 +11,12 @@ export async function images(ctx: StepContext): Promise<StepOutcome> {
   const missing = await restoreImages(ctx, services, ctx.deployment.sha);
   const rebuild = missing.map((service) => ({ service, reasons: ["no image kept for this commit"] }));
   if (!ctx.recovering) ctx.store.update(ctx.deployment.id, { rebuilt: missing });
-  if (missing.length > 0) await buildServices(ctx, target, missing);
+  if (missing.length > 0)
+    await buildServices(
+      ctx,
+      target,
+      services.filter((s) => missing.includes(s.name)),
+    );
   return {
     detail: missing.length ? `rebuilt ${missing.join(", ")} (no kept image)` : "reused kept images",
     found: { plan: { target, services, rebuild } },
