@@ -53,7 +53,9 @@ export async function converge(
     opts,
   );
   if (!keep?.address) return undefined;
-  if (keep.address !== proxied) await proxy.switchTo(keep.address, opts);
+  // Applied even when the proxy's config already names it: a crash between writing the config and
+  // reloading the proxy leaves a file that says one thing while the proxy still does another.
+  await proxy.switchTo(keep.address, opts);
   const same = recorded?.container === keep.id;
   if (same && recorded.address === keep.address) return recorded;
   const now: Serving = {

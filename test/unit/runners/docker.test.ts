@@ -41,3 +41,28 @@ describe("docker commands", () => {
     expect(argv).toEqual(expected);
   });
 });
+
+describe("docker build argv", () => {
+  it("is what Compose runs for a plain build", () => {
+    expect(
+      dockerCommands.build("shop_web", {
+        context: "/srv/shop/web",
+        dockerfile: "Dockerfile.prod",
+        args: { A: "1" },
+        target: "run",
+      }),
+    ).toEqual([
+      "docker",
+      "build",
+      "-t",
+      "shop_web",
+      "-f",
+      "/srv/shop/web/Dockerfile.prod",
+      "--build-arg",
+      "A=1",
+      "--target",
+      "run",
+      "/srv/shop/web",
+    ]);
+  });
+});
