@@ -62,6 +62,43 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** Streams a child's output to the log line by line. */
+function pipeLines(stream: NodeJS.ReadableStream | null, log: LogSink): void {
+  if (!stream) return;
+  let rest = "";
+  stream.on("data", (chunk: Buffer | string) => {
+    const lines = (rest + chunk.toString()).split(/\r?\n/);
+    rest = lines.pop() ?? "";
+    for (const l of lines) log.line(`  ${l}`);
+  });
+  stream.on("end", () => {
+    if (rest) log.line(`  ${rest}`);
+  });
+}
+
+/** Stops a process group once (SIGTERM, then SIGKILL after the grace period) and remembers why. */
+function groupStopper(pid: number | undefined) {
+  let reason: "timeout" | "cancel" | undefined;
+  let forceTimer: NodeJS.Timeout | undefined;
+  return {
+    get reason() {
+      return reason;
+    },
+    stop(why: "timeout" | "cancel") {
+      if (reason || pid === undefined) return;
+      reason = why;
+      killGroup(pid, "SIGTERM");
+      forceTimer = setTimeout(() => killGroup(pid, "SIGKILL"), KILL_GRACE_MS);
+    },
+    /** Leaves no SIGKILL armed, and kills the group now if it was being stopped (it might still be alive). */
+    finish() {
+      if (!forceTimer) return;
+      clearTimeout(forceTimer);
+      if (pid !== undefined) killGroup(pid, "SIGKILL");
+    },
+  };
+}
+
 /**
  * Runs one command: argv array, never a shell. The child leads its own process group,
  * so a timeout or cancel stops everything it started (SIGTERM, then SIGKILL after a grace period).
@@ -85,42 +122,24 @@ export async function run(cmd: string, args: string[], opts: RunOptions): Promis
   const pid = child.pid;
   if (pid !== undefined) opts.onProcessGroup?.(pid);
 
-  const pipeLines = (stream: NodeJS.ReadableStream | null) => {
-    if (!stream || !opts.log || opts.quiet) return;
-    let rest = "";
-    stream.on("data", (chunk: Buffer | string) => {
-      const lines = (rest + chunk.toString()).split(/\r?\n/);
-      rest = lines.pop() ?? "";
-      for (const l of lines) opts.log?.line(`  ${l}`);
-    });
-    stream.on("end", () => {
-      if (rest) opts.log?.line(`  ${rest}`);
-    });
-  };
-  pipeLines(child.stdout);
-  pipeLines(child.stderr);
-
-  let stopReason: "timeout" | "cancel" | undefined;
-  let forceTimer: NodeJS.Timeout | undefined;
-  const stop = (reason: "timeout" | "cancel") => {
-    if (stopReason || pid === undefined) return;
-    stopReason = reason;
-    killGroup(pid, "SIGTERM");
-    forceTimer = setTimeout(() => killGroup(pid, "SIGKILL"), KILL_GRACE_MS);
-  };
-  const timer = setTimeout(() => stop("timeout"), opts.timeoutMs);
-  const onAbort = () => stop("cancel");
+  if (opts.log && !opts.quiet) {
+    pipeLines(child.stdout, opts.log);
+    pipeLines(child.stderr, opts.log);
+  }
+  const stopper = groupStopper(pid);
+  const timer = setTimeout(() => stopper.stop("timeout"), opts.timeoutMs);
+  const onAbort = () => stopper.stop("cancel");
   opts.signal?.addEventListener("abort", onAbort, { once: true });
 
   try {
     const result = await child;
     const durationMs = Date.now() - started;
-    if (stopReason === "timeout") {
+    if (stopper.reason === "timeout") {
       const seconds = opts.timeoutSeconds ?? Math.round(opts.timeoutMs / 1000);
       opts.log?.line(`  killed: timed out after ${seconds} s`);
       throw new CommandTimedOut(opts.step, seconds);
     }
-    if (stopReason === "cancel") {
+    if (stopper.reason === "cancel") {
       opts.log?.line("  killed: cancelled");
       throw new Cancelled(opts.step);
     }
@@ -135,11 +154,7 @@ export async function run(cmd: string, args: string[], opts: RunOptions): Promis
     };
   } finally {
     clearTimeout(timer);
-    if (forceTimer) {
-      // Leave the SIGKILL armed only if the group might still be alive.
-      clearTimeout(forceTimer);
-      if (pid !== undefined) killGroup(pid, "SIGKILL");
-    }
+    stopper.finish();
     opts.signal?.removeEventListener("abort", onAbort);
     opts.onProcessGroup?.(null);
   }
