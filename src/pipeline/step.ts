@@ -1,19 +1,7 @@
 import type { Timeouts } from "../config/schema.js";
 import { StepFailed } from "../errors.js";
 import type { StepContext } from "./context.js";
-import type { Planned } from "./steps/plan.js";
-import type { Released } from "./steps/start.js";
-import type { Synced } from "./steps/sync.js";
-
-/** What earlier steps of the run found out, each under its step's name. */
-export interface Found {
-  sync?: Synced;
-  plan?: Planned;
-  /** Zero-downtime: the new container started beside the serving one. */
-  release?: Released;
-  /** Zero-downtime: the proxy now sends traffic to the new container. */
-  switched?: boolean;
-}
+import type { Found } from "./found.js";
 
 /** What a step reports: a line for the record, whether it had nothing to do, and what it found. */
 export interface StepOutcome {
@@ -35,3 +23,5 @@ export function need<K extends keyof Found>(found: Readonly<Found>, key: K, step
   if (!value) throw new StepFailed(step, `internal error: ${step} needs the ${key} step to run first`);
   return value as NonNullable<Found[K]>;
 }
+
+export type { Found };

@@ -9,16 +9,6 @@ import { settle } from "../drains.js";
 import { type Found, need, type StepOutcome } from "../step.js";
 import { trafficProblems } from "../traffic-rules.js";
 
-/** What start found: the new container of the traffic service, and the ones it is to replace. */
-export interface Released {
-  id: string;
-  name: string;
-  /** host:port of its traffic port. */
-  address: string;
-  /** Containers of the service that ran before (normally the one serving). */
-  old: { id: string; name: string }[];
-}
-
 /**
  * Zero-downtime: brings the other services up as `up` would (never the traffic service), then starts a
  * second container of the traffic service beside the serving one, which it does not touch.

@@ -6,12 +6,6 @@ import { runOptions } from "../context.js";
 import { fetchDeployedRef } from "../fetch-ref.js";
 import type { StepOutcome } from "../step.js";
 
-/** What sync found: where the checkout was, and whether it moved. */
-export interface Synced {
-  previousSha: string;
-  moved: boolean;
-}
-
 /**
  * Brings the checkout to exactly the deployment's commit, force pushes included.
  * Refuses to touch a checkout whose tracked files were edited in place.
