@@ -122,6 +122,7 @@ describe.each(["nginx", "caddy"] as const)("zero-downtime deploys through %s (e2
     const d = await s.server.waitFor(first.id);
     expect(d.status, d.error ?? "").toBe("succeeded");
     expect(d.steps?.map((st) => st.name)).toEqual([
+      "filter",
       "sync",
       "plan",
       "build",
@@ -176,6 +177,25 @@ describe.each(["nginx", "caddy"] as const)("zero-downtime deploys through %s (e2
     expect(d.error).toMatch(/health check failed: container \S+ exited with code 1/);
     expect(result.failures).toEqual([]);
     expect(await s.served()).toBe(before);
+    await settled(s);
+  }, 180_000);
+
+  it("rolls back through the same switch, with the kept image and no failed request", async () => {
+    const current = await s.served();
+    const previous = (await s.server.api("GET", `/api/deployments?app=${s.app.name}&limit=50`)).body.filter(
+      (d: { status: string }) => d.status === "succeeded",
+    )[1];
+    const load = startLoad(`http://${s.proxy.listen}/version.txt`, 100);
+    const res = await s.server.api("POST", `/api/apps/${s.app.name}/rollback`, {});
+    expect(res.status).toBe(202);
+    const d = await s.server.waitFor(res.body.id);
+    const result = await load.stop();
+    expect(d.status, d.error ?? "").toBe("succeeded");
+    expect(d.sha).toBe(previous.sha);
+    expect(d.steps?.map((st) => st.name)).toEqual(["sync", "images", "start", "health", "switch", "finalize"]);
+    expect(d.rebuilt).toEqual([]);
+    expect(result.failures).toEqual([]);
+    expect(await s.served()).not.toBe(current);
     await settled(s);
   }, 180_000);
 });
