@@ -6,12 +6,20 @@ export const DEPLOYMENT_STATUSES = [
   "superseded",
   "cancelled",
   "interrupted",
+  "skipped",
 ] as const;
 export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 /** Statuses a deployment never leaves. */
-export const FINISHED: readonly DeploymentStatus[] = ["succeeded", "failed", "superseded", "cancelled", "interrupted"];
+export const FINISHED: readonly DeploymentStatus[] = [
+  "succeeded",
+  "failed",
+  "superseded",
+  "cancelled",
+  "interrupted",
+  "skipped",
+];
 
-export const TRIGGERS = ["push", "manual", "rollback", "recovery"] as const;
+export const TRIGGERS = ["push", "manual", "rollback", "recovery", "catch-up"] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
 export const STEP_STATUSES = ["running", "succeeded", "failed", "skipped"] as const;

@@ -1,6 +1,7 @@
 import { StepFailed } from "../../errors.js";
 import { shortSha } from "../../helpers/short-sha.js";
 import * as git from "../../runners/git.js";
+import { assertOnBranch, staleReason } from "../commit-rules.js";
 import type { StepContext } from "../context.js";
 import { runOptions } from "../context.js";
 import type { StepOutcome } from "../step.js";
@@ -13,7 +14,8 @@ export interface Synced {
 
 /**
  * Brings the checkout to exactly the deployment's commit, force pushes included.
- * Refuses to touch a checkout whose tracked files were edited in place.
+ * Refuses to touch a checkout whose tracked files were edited in place, and a commit that is not on
+ * the branch; a stale push (older than what is deployed) halts the run and changes nothing.
  */
 export async function sync(ctx: StepContext): Promise<StepOutcome> {
   const opts = runOptions(ctx, "sync");
@@ -27,7 +29,6 @@ export async function sync(ctx: StepContext): Promise<StepOutcome> {
     );
   }
   const previousSha = await git.headSha(opts);
-  ctx.store.update(ctx.deployment.id, { previousSha });
 
   if (!(await git.hasCommit(sha, opts)) || ctx.deployment.trigger !== "rollback") {
     await git.fetchBranch(ctx.branch, opts);
@@ -38,6 +39,10 @@ export async function sync(ctx: StepContext): Promise<StepOutcome> {
       throw new StepFailed("sync", `commit ${sha} is not on origin (was it force-pushed away?)`);
     }
   }
+  await assertOnBranch(ctx, opts);
+  const stale = await staleReason(ctx, opts);
+  if (stale) return { detail: stale, skipped: true, halt: stale };
+  ctx.store.update(ctx.deployment.id, { previousSha });
   const moved = previousSha !== sha;
   if (moved) {
     ctx.touched.add("checkout");
