@@ -42,7 +42,12 @@ export function createRuntime(config: Config, compose: ComposeCli, logger: Logge
   const stores = openStores(db);
   const { store } = stores;
   const secrets = opts.secrets ?? Secrets.fromConfig(config);
-  const logs = new LogStore(join(config.dataDir, "logs"), secrets);
+  const logs = new LogStore(join(config.dataDir, "logs"), secrets, (err, id) =>
+    logger.error(
+      { err, deployment: id },
+      `deployment ${id}: cannot write its log (${(err as Error).message}); going on without it`,
+    ),
+  );
   withholdFromChildren(secrets);
   const deps = { ...stores, config, logs, compose, logger };
   const execute: Execute =

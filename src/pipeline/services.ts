@@ -1,4 +1,5 @@
 import { type ComposeTarget, composeTarget } from "../config/app-compose.js";
+import { checkCheckoutFile } from "../helpers/checkout-file.js";
 import * as compose from "../runners/compose.js";
 import type { StepContext } from "./context.js";
 import { runOptions } from "./context.js";
@@ -9,6 +10,8 @@ export async function resolveServices(
   step: string,
 ): Promise<{ target: ComposeTarget; services: compose.ComposeService[] }> {
   const target = composeTarget(ctx.app);
+  // Compose reads these itself: they must be regular files of the checkout, of a sane size.
+  for (const file of target.files) checkCheckoutFile(ctx.app.path, file);
   const services = await compose.services(ctx.compose, target, runOptions(ctx, step));
   return { target, services };
 }

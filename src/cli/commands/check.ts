@@ -32,7 +32,12 @@ export async function findProblems(cmd: Command): Promise<{ problems: string[]; 
   problems.push(...projectClashes(Object.values(config.apps)));
   for (const app of Object.values(config.apps)) {
     const opts = { cwd: app.path, step: "check", timeoutMs: 30_000 };
-    const { files } = composeTarget(app);
+    let files: string[] = [];
+    try {
+      ({ files } = composeTarget(app));
+    } catch (err) {
+      problems.push(`apps.${app.name}: ${(err as Error).message}`);
+    }
     for (const f of files) {
       if (!existsSync(resolve(app.path, f)))
         problems.push(`apps.${app.name}: compose file ${f} not found in ${app.path}`);

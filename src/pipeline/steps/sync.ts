@@ -1,4 +1,5 @@
 import { StepFailed } from "../../errors.js";
+import { escapeControl } from "../../helpers/escape.js";
 import { shortSha } from "../../helpers/short-sha.js";
 import * as git from "../../runners/git.js";
 import { assertOnBranch, staleReason } from "../commit-rules.js";
@@ -25,7 +26,7 @@ export async function sync(ctx: StepContext): Promise<StepOutcome> {
   if (modified.length > 0) {
     throw new StepFailed(
       "sync",
-      `local modifications in ${ctx.app.path}: ${modified.join(", ")}; commit, stash or revert them, then deploy again`,
+      `local modifications in ${ctx.app.path}: ${modified.map(escapeControl).join(", ")}; commit, stash or revert them, then deploy again`,
     );
   }
   const previousSha = await git.headSha(opts);
