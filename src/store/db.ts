@@ -44,6 +44,8 @@ const MIGRATIONS: string[] = [
    CREATE INDEX steps_deployment ON steps (deployment_id);`,
   // The boot a recorded process group belongs to: after a reboot the id may name another process.
   "ALTER TABLE deployments ADD COLUMN pgid_boot TEXT;",
+  // When the recorded process group's leader started: a reused id belongs to another process.
+  "ALTER TABLE deployments ADD COLUMN pgid_start TEXT;",
 ];
 
 /** Opens (and migrates) the database. WAL so readers never block the worker's writes. */

@@ -22,7 +22,7 @@ export const FINISHED: readonly DeploymentStatus[] = [
 export const TRIGGERS = ["push", "manual", "rollback", "recovery", "catch-up"] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
-export const STEP_STATUSES = ["running", "succeeded", "failed", "skipped"] as const;
+export const STEP_STATUSES = ["running", "succeeded", "failed", "skipped", "interrupted"] as const;
 
 export interface Step {
   name: string;

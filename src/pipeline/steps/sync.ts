@@ -5,6 +5,7 @@ import * as git from "../../runners/git.js";
 import { assertOnBranch, staleReason } from "../commit-rules.js";
 import type { StepContext } from "../context.js";
 import { runOptions } from "../context.js";
+import { restoreHalfDoneCheckout } from "../restore-checkout.js";
 import type { StepOutcome } from "../step.js";
 
 /** What sync found: where the checkout was, and whether it moved. */
@@ -23,13 +24,14 @@ export async function sync(ctx: StepContext): Promise<StepOutcome> {
   const { sha } = ctx.deployment;
 
   const modified = await git.modifiedTrackedFiles(opts);
-  if (modified.length > 0) {
+  const restoredFrom = modified.length > 0 ? await restoreHalfDoneCheckout(ctx, modified, opts) : undefined;
+  if (modified.length > 0 && !restoredFrom) {
     throw new StepFailed(
       "sync",
       `local modifications in ${ctx.app.path}: ${modified.map(escapeControl).join(", ")}; commit, stash or revert them, then deploy again`,
     );
   }
-  const previousSha = await git.headSha(opts);
+  const previousSha = restoredFrom ?? (await git.headSha(opts));
 
   if (!(await git.hasCommit(sha, opts)) || ctx.deployment.trigger !== "rollback") {
     await git.fetchBranch(ctx.branch, opts);
