@@ -11,6 +11,7 @@ import type { DeploymentStore } from "../store/deployments.js";
 import { LogStore } from "../store/logs.js";
 import type { StepStore } from "../store/steps.js";
 import { openStores } from "../store/stores.js";
+import { type DataLock, lockDataDir } from "./data-lock.js";
 import { type Execute, Queue } from "./queue.js";
 import { recoverInterrupted } from "./recovery.js";
 import { applyRetention } from "./retention.js";
@@ -37,8 +38,18 @@ export interface RuntimeOptions {
   secrets?: Secrets;
 }
 
+function openDbOrRelease(file: string, lock: DataLock) {
+  try {
+    return openDb(file);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
 export function createRuntime(config: Config, compose: ComposeCli, logger: Logger, opts: RuntimeOptions = {}): Runtime {
-  const db = openDb(join(config.dataDir, "deployer.db"));
+  const lock = lockDataDir(config.dataDir); // one server per data directory, before anything reads it
+  const db = openDbOrRelease(join(config.dataDir, "deployer.db"), lock);
   const stores = openStores(db);
   const { store } = stores;
   const secrets = opts.secrets ?? Secrets.fromConfig(config);
@@ -62,6 +73,7 @@ export function createRuntime(config: Config, compose: ComposeCli, logger: Logge
     async close(graceMs = 10_000) {
       await queue.stop(graceMs);
       db.close();
+      lock.release();
     },
   };
 }
