@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 
 import { join } from "node:path";
 import { DeployerError } from "../errors.js";
 import { processStartTime } from "../helpers/proc-start.js";
+import { type Db, openDb } from "../store/db.js";
 
 export const LOCK_FILE = "deployer.lock";
 
@@ -77,5 +78,16 @@ function readPid(file: string): number {
     return Number(readFileSync(file, "utf8").trim().split(/\s+/)[0]) || 0;
   } catch {
     return 0;
+  }
+}
+
+/** Locks the data directory, then opens its database: nothing reads the data before the lock is held. */
+export function openDataDir(dataDir: string): { db: Db; lock: DataLock } {
+  const lock = lockDataDir(dataDir);
+  try {
+    return { db: openDb(join(dataDir, "deployer.db")), lock };
+  } catch (err) {
+    lock.release();
+    throw err;
   }
 }

@@ -5,13 +5,12 @@ import { Secrets } from "../helpers/secrets.js";
 import { runDeployment } from "../pipeline/index.js";
 import type { ComposeCli } from "../runners/compose.js";
 import { withholdFromChildren } from "../runners/exec.js";
-import { openDb } from "../store/db.js";
 import type { DeliveryStore } from "../store/deliveries.js";
 import type { DeploymentStore } from "../store/deployments.js";
 import { LogStore } from "../store/logs.js";
 import type { StepStore } from "../store/steps.js";
 import { openStores } from "../store/stores.js";
-import { type DataLock, lockDataDir } from "./data-lock.js";
+import { openDataDir } from "./data-lock.js";
 import { type Execute, Queue } from "./queue.js";
 import { recoverInterrupted } from "./recovery.js";
 import { applyRetention } from "./retention.js";
@@ -38,18 +37,8 @@ export interface RuntimeOptions {
   secrets?: Secrets;
 }
 
-function openDbOrRelease(file: string, lock: DataLock) {
-  try {
-    return openDb(file);
-  } catch (err) {
-    lock.release();
-    throw err;
-  }
-}
-
 export function createRuntime(config: Config, compose: ComposeCli, logger: Logger, opts: RuntimeOptions = {}): Runtime {
-  const lock = lockDataDir(config.dataDir); // one server per data directory, before anything reads it
-  const db = openDbOrRelease(join(config.dataDir, "deployer.db"), lock);
+  const { db, lock } = openDataDir(config.dataDir); // locked: one server per data directory
   const stores = openStores(db);
   const { store } = stores;
   const secrets = opts.secrets ?? Secrets.fromConfig(config);

@@ -7,6 +7,7 @@ import { type AppFixture, composeFile, dockerfile, slowStep } from "../helpers/a
 import { type Scenario, scenario } from "../helpers/e2e.js";
 import { pushPayload } from "../helpers/github.js";
 import { type RunningServer, startServer } from "../helpers/server.js";
+import { removeImages } from "../helpers/t8-cleanup.js";
 
 // The bounded fault suite of issue 8 (the Docker engine is shared, so it is never stopped here).
 // Each fault ends in a clear final deployment, the server stays up, and the next push deploys.
@@ -28,6 +29,7 @@ describe("t8 faults (e2e)", () => {
   });
   afterAll(async () => {
     await sc?.destroy();
+    removeImages("t8-faults");
   });
 
   it("remote unreachable: the deploy fails with git's reason; once origin is back the push deploys", async () => {

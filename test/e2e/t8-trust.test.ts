@@ -6,6 +6,7 @@ import { type AppFixture, freePort } from "../helpers/app-fixture.js";
 import { type Scenario, scenario } from "../helpers/e2e.js";
 import { pushPayload } from "../helpers/github.js";
 import { CLI, SECRET, TOKEN } from "../helpers/server.js";
+import { removeImages } from "../helpers/t8-cleanup.js";
 
 // Attacks and accidents from issue 8, against the real server, real git and a real Docker engine.
 // One app (Compose project t8-trust), deployed step by step; each case leaves it serving a known version.
@@ -40,6 +41,7 @@ describe("t8 trust under attack (e2e)", () => {
 
   afterAll(async () => {
     await sc?.destroy();
+    removeImages("t8-trust");
   });
 
   it("replay: push A, push B, redeliver A under a new delivery id: skipped, the app stays on B", async () => {
