@@ -35,7 +35,7 @@ function attempts(d: Deployment, stores: Pick<Stores, "store">): number {
   let actor = d.actor;
   while (actor?.startsWith("recovery of ") && n < 100) {
     const earlier = stores.store.get(actor.slice("recovery of ".length));
-    if (!earlier || earlier.status !== "interrupted") break;
+    if (earlier?.status !== "interrupted") break;
     n++;
     actor = earlier.actor;
   }
