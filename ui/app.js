@@ -62,6 +62,7 @@ async function renderApps() {
     const actions = el("td");
     actions.append(
       button("Deploy", async () => {
+        if (!confirm(`Deploy the head of ${a.name}'s branch ${a.branch ?? ""} now?`)) return;
         await api("POST", `/api/apps/${encodeURIComponent(a.name)}/deploy`, {});
         await refresh();
       }),
@@ -84,6 +85,7 @@ async function renderApps() {
     body.append(tr);
   }
   filter.value = current;
+  labelCells($("#apps"));
 }
 
 async function renderDeployments() {
@@ -108,6 +110,7 @@ async function renderDeployments() {
     if (d.status === "queued" || d.status === "running" || d.status === "waiting") {
       actions.append(
         button("Cancel", async () => {
+          if (!confirm(`Cancel deployment ${d.id} of ${d.app}?`)) return;
           await api("POST", `/api/deployments/${encodeURIComponent(d.id)}/cancel`);
           await refresh();
         }),
@@ -128,6 +131,17 @@ async function renderDeployments() {
     );
     tr.addEventListener("click", () => showLog(d.id));
     body.append(tr);
+  }
+  labelCells($("#deployments"));
+}
+
+/** Each cell gets its column's name: on a phone, rows become cards that show it before the value. */
+function labelCells(table) {
+  const names = [...table.querySelectorAll("thead th")].map((th) => th.textContent);
+  for (const tr of table.querySelectorAll("tbody tr")) {
+    [...tr.children].forEach((td, i) => {
+      if (names[i]) td.dataset.label = names[i];
+    });
   }
 }
 

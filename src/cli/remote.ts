@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { escapeControl } from "../helpers/escape.js";
 import type { Deployment } from "../store/types.js";
 import { ApiClient } from "./client.js";
 import { optionalConfig, serverUrl } from "./context.js";
@@ -12,13 +13,14 @@ export function clientFor(cmd: Command): ApiClient {
 
 /** Follows a deployment's log live; exits 0 only if it succeeded. */
 export async function waitFor(client: ApiClient, d: Deployment): Promise<never> {
-  const final = await client.follow(d.id, (line) => console.log(line));
-  console.log(`${final.id}: ${final.status}${final.error ? `: ${final.error}` : ""}`);
+  const final = await client.follow(d.id, (line) => console.log(escapeControl(line)));
+  console.log(escapeControl(`${final.id}: ${final.status}${final.error ? `: ${final.error}` : ""}`));
   process.exit(final.status === "succeeded" ? 0 : 1);
 }
 
-/** Prints rows as aligned columns. */
-export function table(header: string[], rows: string[][]): void {
+/** Prints rows as aligned columns; control characters in values (file names in errors) are escaped. */
+export function table(header: string[], unsafeRows: string[][]): void {
+  const rows = unsafeRows.map((r) => r.map(escapeControl));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const fmt = (r: string[]) =>
     r

@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
+import { readCheckoutFile } from "../helpers/checkout-file.js";
 import type { AppConfig } from "./types.js";
 
 export interface ComposeTarget {
@@ -16,8 +15,8 @@ export interface ComposeTarget {
  * Read at every deploy, since that `.env` lives in the checkout and may change.
  */
 export function composeTarget(app: AppConfig): ComposeTarget {
-  const envFile = resolve(app.path, ".env");
-  const appEnv = existsSync(envFile) ? parseDotenv(readFileSync(envFile)) : {};
+  const envFile = readCheckoutFile(app.path, ".env");
+  const appEnv = envFile ? parseDotenv(envFile) : {};
   const debug = /^(1|true|yes|on)$/i.test(appEnv.DEBUG ?? "");
   const files = app.composeFiles ?? [debug ? "docker-compose.dev.yml" : "docker-compose.prod.yml"];
   const project = sanitiseProjectName(app.project ?? `${appEnv.COLOR ?? ""}${app.name}`);
@@ -32,7 +31,12 @@ export function projectClashes(apps: AppConfig[]): string[] {
   const owners = new Map<string, string>();
   const clashes: string[] = [];
   for (const app of apps) {
-    const { project } = composeTarget(app);
+    let project: string;
+    try {
+      ({ project } = composeTarget(app));
+    } catch {
+      continue; // An unreadable .env fails that app's deploys, with the reason; it must not stop the server.
+    }
     const other = owners.get(project);
     if (other) clashes.push(`apps.${app.name}: Compose project ${project} is also app ${other}'s; set project:`);
     owners.set(project, app.name);

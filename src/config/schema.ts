@@ -93,6 +93,8 @@ export const appSchema = z
       .strict()
       .default({ preDeploy: [], postDeploy: [] }),
     zeroDowntime: zeroDowntimeSchema.optional(),
+    /** Seconds between checks of origin for missed pushes (trigger catch-up); unset = only at start. */
+    poll: z.coerce.number().min(5).max(MAX_SECONDS).optional(),
   })
   .strict()
   .refine((a) => !(a.branch && a.tags), {

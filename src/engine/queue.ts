@@ -40,8 +40,13 @@ export class Queue {
         .catch((err: unknown) => {
           // Last guard: a deployment must never stay `running` in the store while nothing runs it.
           this.logger.error({ err, deployment: deployment.id }, "deployment crashed");
-          if (this.store.get(deployment.id)?.status === "running") {
-            this.store.finish(deployment.id, "failed", `internal error: ${(err as Error)?.message ?? String(err)}`);
+          try {
+            if (this.store.get(deployment.id)?.status === "running") {
+              this.store.finish(deployment.id, "failed", `internal error: ${(err as Error)?.message ?? String(err)}`);
+            }
+          } catch (storeErr) {
+            // The database itself fails (a full disk): recovery at the next start settles the record.
+            this.logger.error({ err: storeErr, deployment: deployment.id }, "cannot record the crashed deployment");
           }
         })
         .finally(() => {

@@ -5,7 +5,6 @@ import { Secrets } from "../helpers/secrets.js";
 import { runDeployment } from "../pipeline/index.js";
 import type { ComposeCli } from "../runners/compose.js";
 import { withholdFromChildren } from "../runners/exec.js";
-import { openDb } from "../store/db.js";
 import type { DeliveryStore } from "../store/deliveries.js";
 import type { DeploymentStore } from "../store/deployments.js";
 import { LogStore } from "../store/logs.js";
@@ -13,6 +12,7 @@ import type { ServingStore } from "../store/serving.js";
 import type { StepStore } from "../store/steps.js";
 import { openStores } from "../store/stores.js";
 import { convergeOnStart } from "./converge-on-start.js";
+import { openDataDir } from "./data-lock.js";
 import { type Execute, Queue } from "./queue.js";
 import { recoverInterrupted } from "./recovery.js";
 import { applyRetention } from "./retention.js";
@@ -41,11 +41,16 @@ export interface RuntimeOptions {
 }
 
 export function createRuntime(config: Config, compose: ComposeCli, logger: Logger, opts: RuntimeOptions = {}): Runtime {
-  const db = openDb(join(config.dataDir, "deployer.db"));
+  const { db, lock } = openDataDir(config.dataDir); // locked: one server per data directory
   const stores = openStores(db);
   const { store } = stores;
   const secrets = opts.secrets ?? Secrets.fromConfig(config);
-  const logs = new LogStore(join(config.dataDir, "logs"), secrets);
+  const logs = new LogStore(join(config.dataDir, "logs"), secrets, (err, id) =>
+    logger.error(
+      { err, deployment: id },
+      `deployment ${id}: cannot write its log (${(err as Error).message}); going on without it`,
+    ),
+  );
   withholdFromChildren(secrets);
   const deps = { ...stores, config, logs, compose, logger };
   const execute: Execute =
@@ -61,6 +66,7 @@ export function createRuntime(config: Config, compose: ComposeCli, logger: Logge
     async close(graceMs = 10_000) {
       await queue.stop(graceMs);
       db.close();
+      lock.release();
     },
   };
 }

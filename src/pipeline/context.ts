@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { AppConfig, Config } from "../config/types.js";
+import { processStartTime } from "../helpers/proc-start.js";
 import type { ComposeCli } from "../runners/compose.js";
 import type { LogSink, RunOptions } from "../runners/exec.js";
 import type { DeploymentStore } from "../store/deployments.js";
@@ -54,6 +55,6 @@ export function runOptions(ctx: StepContext, step: string): RunOptions & { cwd: 
     timeoutSeconds: ctx.stepSeconds,
     signal: ctx.signal,
     log: ctx.log,
-    onProcessGroup: (pgid) => ctx.store.setPgid(ctx.deployment.id, pgid),
+    onProcessGroup: (pgid) => ctx.store.setPgid(ctx.deployment.id, pgid, pgid === null ? null : processStartTime(pgid)),
   };
 }

@@ -49,9 +49,12 @@ async function deploy(deps: PipelineDeps, deployment: Deployment, signal: AbortS
   const steps = deployment.trigger === "rollback" ? rollbackSteps(strategy) : deploySteps(strategy);
   const result = await runSteps(ctx, steps, deps);
   if (result.ok) {
-    deps.store.finish(deployment.id, "succeeded");
-    log.line("deployment succeeded");
-    deps.logger.info({ app: app.name, deployment: deployment.id }, `${app.name} ${deployment.id} succeeded`);
+    deps.store.finish(deployment.id, result.halted ? "skipped" : "succeeded", result.halted ?? null);
+    log.line(result.halted ? `deployment skipped: ${result.halted}` : "deployment succeeded");
+    deps.logger.info(
+      { app: app.name, deployment: deployment.id },
+      `${app.name} ${deployment.id} ${result.halted ? "skipped" : "succeeded"}`,
+    );
     return;
   }
   if (result.error instanceof DeploySkipped) {

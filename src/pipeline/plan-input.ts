@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { checkCheckoutFile, readCheckoutFile } from "../helpers/checkout-file.js";
+import { escapeControl } from "../helpers/escape.js";
 import { shortSha } from "../helpers/short-sha.js";
 import type { ComposeService } from "../runners/compose.js";
 import { imageExists } from "../runners/docker.js";
@@ -24,19 +25,18 @@ export function describeBuild(root: string, svc: ComposeService): BuiltService {
   const context = contextAbs === undefined ? undefined : inRepo(root, contextAbs);
   const dockerfileAbs =
     contextAbs === undefined ? undefined : resolve(contextAbs, svc.build?.dockerfile ?? "Dockerfile");
-  const ignoreFile = contextAbs === undefined ? undefined : join(contextAbs, ".dockerignore");
-  const dockerignore =
-    ignoreFile && existsSync(ignoreFile)
-      ? readFileSync(ignoreFile, "utf8")
-          .split(/\r?\n/)
-          .map((l) => l.trim())
-          .filter((l) => l && !l.startsWith("#"))
-      : [];
+  // Only a .dockerignore inside the checkout is read, and only under checkout-file's rules.
+  const ignoreRel = context === undefined ? undefined : join(context, ".dockerignore");
+  const dockerignore = (ignoreRel === undefined ? undefined : readCheckoutFile(root, ignoreRel))
+    ?.toString("utf8")
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
   return {
     name: svc.name,
     context,
     dockerfile: dockerfileAbs === undefined ? undefined : inRepo(root, dockerfileAbs),
-    dockerignore,
+    dockerignore: dockerignore ?? [],
   };
 }
 
@@ -64,14 +64,14 @@ export async function gatherPlanInput(
   const base = diffBase(ctx, previousSha);
   const changed = base ? await git.changedFiles(base, ctx.deployment.sha, opts) : [];
   ctx.log.line(`changed files since ${base ? shortSha(base) : "(none)"}: ${changed.length}`);
-  for (const f of changed.slice(0, 50)) ctx.log.line(`  ${f}`);
+  for (const f of changed.slice(0, 50)) ctx.log.line(`  ${escapeControl(f)}`);
   const missingImages: string[] = [];
   for (const s of built) if (!(await imageExists(s.image, opts))) missingImages.push(s.name);
   return {
     changed,
     services: built.map((s) => describeBuild(ctx.app.path, s)),
     rebuildOn: ctx.app.rebuildOn,
-    trigger: existsSync(join(ctx.app.path, REBUILD_TRIGGER)),
+    trigger: checkCheckoutFile(ctx.app.path, REBUILD_TRIGGER) !== undefined,
     missingImages,
     firstDeploy: ctx.store.lastSucceeded(ctx.app.name, ctx.deployment.id) === undefined,
   };

@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { posix } from "node:path";
 import type DockerIgnore from "@balena/dockerignore";
 import picomatch from "picomatch";
+import { escapeControl } from "../helpers/escape.js";
 
 // CommonJS module whose typings claim a default export; load it the way Node sees it.
 const ignore = createRequire(import.meta.url)("@balena/dockerignore") as typeof DockerIgnore.default;
@@ -58,7 +59,7 @@ export function planRebuild(input: PlanInput): PlannedRebuild[] {
     if (input.firstDeploy) reasons.push("first deployment of this app by deployer");
     if (input.trigger) reasons.push("REBUILD_TRIGGER present");
     if (input.missingImages?.includes(svc.name)) reasons.push("image missing");
-    if (forced.length > 0) reasons.push(`rebuildOn matched ${forced.slice(0, 3).join(", ")}`);
+    if (forced.length > 0) reasons.push(`rebuildOn matched ${forced.slice(0, 3).map(escapeControl).join(", ")}`);
     if (svc.dockerfile && input.changed.includes(svc.dockerfile)) reasons.push(`${svc.dockerfile} changed`);
     const context = svc.context;
     if (context !== undefined) {
@@ -70,7 +71,9 @@ export function planRebuild(input: PlanInput): PlannedRebuild[] {
         return rel === ".dockerignore" || !ig.ignores(rel);
       });
       if (hits.length > 0)
-        reasons.push(`changed in build context: ${hits.slice(0, 3).join(", ")}${hits.length > 3 ? ", …" : ""}`);
+        reasons.push(
+          `changed in build context: ${hits.slice(0, 3).map(escapeControl).join(", ")}${hits.length > 3 ? ", …" : ""}`,
+        );
     }
     if (reasons.length > 0) out.push({ service: svc.name, reasons });
   }

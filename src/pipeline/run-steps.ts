@@ -4,7 +4,9 @@ import type { StepStore } from "../store/steps.js";
 import { type DeployContext, withDeadline } from "./context.js";
 import type { Found, PipelineStep } from "./step.js";
 
-export type StepsResult = { ok: true; found: Found } | { ok: false; found: Found; error: StepFailed | Cancelled };
+export type StepsResult =
+  | { ok: true; found: Found; halted?: string }
+  | { ok: false; found: Found; error: StepFailed | Cancelled };
 
 /**
  * Runs steps in order, each within its configured timeout, recording each one. Each step gets what the
@@ -34,6 +36,7 @@ export async function runSteps(
         { app: ctx.app.name, deployment: id, step: step.name, ms },
         `${where} ${step.name} ok in ${(ms / 1000).toFixed(1)}s${detail}`,
       );
+      if (outcome.halt) return { ok: true, found, halted: outcome.halt };
     } catch (err) {
       const error = asStepFailure(step.name, err);
       const ms = Date.now() - t0;

@@ -1,4 +1,5 @@
 import { type ComposeTarget, composeTarget } from "../config/app-compose.js";
+import { checkCheckoutFile } from "../helpers/checkout-file.js";
 import type { ComposeService } from "../runners/compose.js";
 import { services as readServices } from "../runners/compose-config.js";
 import type { StepContext } from "./context.js";
@@ -10,6 +11,8 @@ export async function resolveServices(
   step: string,
 ): Promise<{ target: ComposeTarget; services: ComposeService[] }> {
   const target = composeTarget(ctx.app);
+  // Compose reads these itself: they must be regular files of the checkout, of a sane size.
+  for (const file of target.files) checkCheckoutFile(ctx.app.path, file);
   const services = await readServices(ctx.compose, target, runOptions(ctx, step));
   return { target, services };
 }

@@ -8,6 +8,8 @@ export interface StepOutcome {
   detail?: string;
   skipped?: boolean;
   found?: Found;
+  /** The run ends here with nothing changed (a stale push): why, for the deployment's record. */
+  halt?: string;
 }
 
 export interface PipelineStep {

@@ -51,6 +51,20 @@ function childEnv(extra: Record<string, string> | undefined): Record<string, str
   return env;
 }
 
+/** A log that never throws: it is called from stream handlers, where a throw would be uncaught. */
+function safeLog(log: LogSink | undefined): LogSink | undefined {
+  if (!log) return undefined;
+  return {
+    line: (text) => {
+      try {
+        log.line(text);
+      } catch {
+        // The log store reports its own write failures; a lost line must not cost the deploy.
+      }
+    },
+  };
+}
+
 /** Time between SIGTERM and SIGKILL of a timed-out or cancelled process group. */
 export const KILL_GRACE_MS = 5000;
 
@@ -106,7 +120,8 @@ function groupStopper(pid: number | undefined) {
  */
 export async function run(cmd: string, args: string[], opts: RunOptions): Promise<RunResult> {
   const started = Date.now();
-  opts.log?.line(`$ ${[cmd, ...args].join(" ")}`);
+  const log = safeLog(opts.log);
+  log?.line(`$ ${[cmd, ...args].join(" ")}`);
   if (opts.signal?.aborted) throw new Cancelled(opts.step);
 
   const child = execa(cmd, args, {
@@ -122,9 +137,9 @@ export async function run(cmd: string, args: string[], opts: RunOptions): Promis
   const pid = child.pid;
   if (pid !== undefined) opts.onProcessGroup?.(pid);
 
-  if (opts.log && !opts.quiet) {
-    pipeLines(child.stdout, opts.log);
-    pipeLines(child.stderr, opts.log);
+  if (log && !opts.quiet) {
+    pipeLines(child.stdout, log);
+    pipeLines(child.stderr, log);
   }
   const stopper = groupStopper(pid);
   const timer = setTimeout(() => stopper.stop("timeout"), opts.timeoutMs);
@@ -136,16 +151,16 @@ export async function run(cmd: string, args: string[], opts: RunOptions): Promis
     const durationMs = Date.now() - started;
     if (stopper.reason === "timeout") {
       const seconds = opts.timeoutSeconds ?? Math.round(opts.timeoutMs / 1000);
-      opts.log?.line(`  killed: timed out after ${seconds} s`);
+      log?.line(`  killed: timed out after ${seconds} s`);
       throw new CommandTimedOut(opts.step, seconds);
     }
     if (stopper.reason === "cancel") {
-      opts.log?.line("  killed: cancelled");
+      log?.line("  killed: cancelled");
       throw new Cancelled(opts.step);
     }
     const exitCode = result.exitCode ?? (result.failed ? 1 : 0);
     const failure = result.failed && result.exitCode === undefined ? ` (${result.shortMessage})` : "";
-    opts.log?.line(`  exit ${exitCode}${failure} in ${(durationMs / 1000).toFixed(2)} s`);
+    log?.line(`  exit ${exitCode}${failure} in ${(durationMs / 1000).toFixed(2)} s`);
     return {
       exitCode,
       stdout: typeof result.stdout === "string" ? result.stdout : "",

@@ -33,6 +33,10 @@ export const gitCommands = {
   currentBranch: (): Argv => gitArgv("symbolic-ref", "--quiet", "--short", "HEAD"),
   resolveCommit: (sha: string): Argv => gitArgv("rev-parse", "--verify", "--quiet", `${sha}^{commit}`),
   isTracked: (path: string): Argv => gitArgv("ls-files", "--error-unmatch", "--", path),
+  isAncestor: (ancestor: string, of: string): Argv => gitArgv("merge-base", "--is-ancestor", ancestor, of),
+  remoteTrackingSha: (branch: string): Argv =>
+    gitArgv("rev-parse", "--verify", "--quiet", `refs/remotes/origin/${branch}^{commit}`),
+  resetHard: (sha: string): Argv => gitArgv("reset", "-q", "--hard", sha),
 };
 
 /** Runs a git command that must succeed; throws GitError with the end of its output otherwise. */
@@ -130,4 +134,23 @@ export async function resolveCommit(sha: string, opts: GitOptions): Promise<stri
 export async function isTracked(path: string, opts: GitOptions): Promise<boolean> {
   const r = await runArgv(gitCommands.isTracked(path), { ...opts, quiet: true });
   return r.exitCode === 0;
+}
+
+/** Whether `ancestor` is `of` or one of its ancestors. A commit unknown to the checkout is not. */
+export async function isAncestor(ancestor: string, of: string, opts: GitOptions): Promise<boolean> {
+  const r = await runArgv(gitCommands.isAncestor(ancestor, of), { ...opts, quiet: true });
+  if (r.exitCode === 0) return true;
+  if (r.exitCode === 1) return false;
+  throw new GitError(`git merge-base failed: ${withoutCredentials(r.stderr.trim().split("\n").slice(-1).join(""))}`);
+}
+
+/** Where the last fetch left `origin/<branch>`, if it has been fetched. */
+export async function remoteTrackingSha(branch: string, opts: GitOptions): Promise<string | undefined> {
+  const r = await runArgv(gitCommands.remoteTrackingSha(branch), { ...opts, quiet: true });
+  return r.exitCode === 0 ? r.stdout.trim() || undefined : undefined;
+}
+
+/** Resets the checked-out branch and the work tree to `sha` (used only by recovery, on deployer's branch). */
+export async function resetHard(sha: string, opts: GitOptions): Promise<void> {
+  await git(gitCommands.resetHard(sha), opts);
 }

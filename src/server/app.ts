@@ -3,6 +3,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Runtime } from "../engine/runtime.js";
 import { errorHandler } from "./error-handler.js";
+import { securityHeaders } from "./plugins/security-headers.js";
 import { apiRoutes } from "./routes/api/index.js";
 import { healthRoutes } from "./routes/health.js";
 import { uiRoutes } from "./routes/ui.js";
@@ -35,6 +36,7 @@ export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): P
     keepAliveTimeout: HTTP_TIMEOUTS.keepAliveTimeout,
   });
   app.server.headersTimeout = HTTP_TIMEOUTS.headersTimeout;
+  await app.register(securityHeaders);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).send({ error: `no route ${req.method} ${req.url.split("?")[0]}` });

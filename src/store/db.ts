@@ -53,6 +53,8 @@ const MIGRATIONS: string[] = [
      sha       TEXT,
      since     TEXT NOT NULL
    );`,
+  // When the recorded process group's leader started: a reused id belongs to another process.
+  "ALTER TABLE deployments ADD COLUMN pgid_start TEXT;",
 ];
 
 /** Opens (and migrates) the database. WAL so readers never block the worker's writes. */

@@ -118,18 +118,31 @@ export class DeploymentStore {
     );
   }
 
-  /** Process group of the command a deployment is running now, so a restart can stop an orphan. */
-  setPgid(id: string, pgid: number | null): void {
-    this.sql("UPDATE deployments SET pgid = ?, pgid_boot = ? WHERE id = ?").run(pgid, BOOT_ID, id);
+  /**
+   * Process group of the command a deployment is running now, and when its leader started, so a
+   * restart can stop an orphan and never a process that reused the id.
+   */
+  setPgid(id: string, pgid: number | null, startTime: string | null = null): void {
+    this.sql("UPDATE deployments SET pgid = ?, pgid_boot = ?, pgid_start = ? WHERE id = ?").run(
+      pgid,
+      BOOT_ID,
+      startTime,
+      id,
+    );
   }
 
-  running(): (Deployment & { pgid: number | null })[] {
+  running(): (Deployment & { pgid: number | null; pgidStart: string | null })[] {
     const rows = this.sql(`SELECT * FROM deployments WHERE status = 'running' ORDER BY seq`).all() as (Row & {
       pgid: number | null;
       pgid_boot: string | null;
+      pgid_start: string | null;
     })[];
     // Only a process group from this boot can still be the deployment's orphan.
-    return rows.map((r) => ({ ...toDeployment(r), pgid: r.pgid_boot === BOOT_ID ? r.pgid : null }));
+    return rows.map((r) => ({
+      ...toDeployment(r),
+      pgid: r.pgid_boot === BOOT_ID ? r.pgid : null,
+      pgidStart: r.pgid_start,
+    }));
   }
 
   lastSucceeded(app: string, excludeId?: string): Deployment | undefined {

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { escapeControl } from "../helpers/escape.js";
 
 /** Where a deployment's lines go: its log file, plus live listeners (SSE followers). */
 export interface DeploymentLog {
@@ -25,6 +26,8 @@ export class LogStore {
     readonly dir: string,
     /** Masks the secrets (the webhook secret, the API token) in every line, whatever printed them. */
     private readonly secrets: TextMasker = NOTHING_TO_MASK,
+    /** Told once per deployment when its log cannot be written (a full disk): the deploy goes on. */
+    private readonly onWriteError: (err: unknown, id: string) => void = () => {},
   ) {
     mkdirSync(dir, { recursive: true });
     this.bus.setMaxListeners(0);
@@ -36,10 +39,23 @@ export class LogStore {
 
   sink(id: string): DeploymentLog {
     const file = this.file(id);
+    let reported = false;
     return {
       line: (text: string) => {
-        const stamped = `${new Date().toISOString()} ${this.secrets.mask(text)}\n`;
-        appendFileSync(file, stamped);
+        // Control characters are escaped: a repository's file names and a command's output cannot
+        // forge log lines or reach a terminal (CLI) or a browser (SSE) as escape sequences.
+        const stamped = `${new Date().toISOString()} ${escapeControl(this.secrets.mask(text))}\n`;
+        try {
+          appendFileSync(file, stamped);
+        } catch (err) {
+          // Never thrown at the caller: it may be a child process's stream handler.
+          if (!reported) {
+            reported = true;
+            try {
+              this.onWriteError(err, id);
+            } catch {}
+          }
+        }
         this.bus.emit(`line:${id}`, stamped);
       },
     };

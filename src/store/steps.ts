@@ -47,6 +47,13 @@ export class StepStore {
     }));
   }
 
+  /** Ends the steps a crash left `running` as `interrupted`. */
+  interruptRunning(deploymentId: string): void {
+    this.sql(
+      `UPDATE steps SET status = 'interrupted', finished_at = ? WHERE deployment_id = ? AND status = 'running'`,
+    ).run(now(), deploymentId);
+  }
+
   /** Removes the steps of deployments that retention deleted. */
   remove(deploymentIds: string[]): void {
     const del = this.sql("DELETE FROM steps WHERE deployment_id = ?");

@@ -22,10 +22,10 @@ export const FINISHED: readonly DeploymentStatus[] = [
   "skipped",
 ];
 
-export const TRIGGERS = ["push", "manual", "rollback", "recovery"] as const;
+export const TRIGGERS = ["push", "manual", "rollback", "recovery", "catch-up"] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
-export const STEP_STATUSES = ["running", "succeeded", "failed", "skipped"] as const;
+export const STEP_STATUSES = ["running", "succeeded", "failed", "skipped", "interrupted"] as const;
 
 export interface Step {
   name: string;

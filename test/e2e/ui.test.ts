@@ -50,6 +50,7 @@ describe("dashboard (browser)", () => {
     await push("acme/shop", "c".repeat(40));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on("dialog", (dialog) => void dialog.accept()); // Deploy, Roll back and Cancel ask first
   });
 
   afterAll(async () => {

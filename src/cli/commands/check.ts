@@ -13,7 +13,9 @@ import * as git from "../../runners/git.js";
 import { requireConfig } from "../context.js";
 
 /** Every problem the config and this host have, one line each. */
-export async function findProblems(cmd: Command): Promise<{ problems: string[]; summary: string }> {
+export async function findProblems(
+  cmd: Command,
+): Promise<{ problems: string[]; summary: string; warnings?: string[] }> {
   let config: ReturnType<typeof requireConfig>;
   try {
     config = requireConfig(cmd);
@@ -34,7 +36,12 @@ export async function findProblems(cmd: Command): Promise<{ problems: string[]; 
   problems.push(...projectClashes(Object.values(config.apps)));
   for (const app of Object.values(config.apps)) {
     const opts = { cwd: app.path, step: "check", timeoutMs: 30_000 };
-    const { files } = composeTarget(app);
+    let files: string[] = [];
+    try {
+      ({ files } = composeTarget(app));
+    } catch (err) {
+      problems.push(`apps.${app.name}: ${(err as Error).message}`);
+    }
     for (const f of files) {
       if (!existsSync(resolve(app.path, f)))
         problems.push(`apps.${app.name}: compose file ${f} not found in ${app.path}`);
@@ -58,8 +65,18 @@ export async function findProblems(cmd: Command): Promise<{ problems: string[]; 
       if (head === undefined) problems.push(`apps.${app.name}.branch: branch ${branch} does not exist on origin`);
     }
   }
+  const warnings = weakTokenWarnings(config.apiToken, config.file);
   const summary = `${config.file}: ${Object.keys(config.apps).length} app(s); compose ${compose ? `${compose.version} (${compose.argv.join(" ")})` : "missing"}`;
-  return { problems, summary };
+  return { problems, summary, warnings };
+}
+
+/** An API token short enough to guess (or typed by hand): a warning, since the API still works. */
+export const MIN_TOKEN_LENGTH = 32;
+export function weakTokenWarnings(token: string | undefined, file: string): string[] {
+  if (!token || token.length >= MIN_TOKEN_LENGTH) return [];
+  return [
+    `warning: ${file}: apiToken: the API token is ${token.length} characters; use at least ${MIN_TOKEN_LENGTH} random ones (\`openssl rand -hex 32\`)`,
+  ];
 }
 
 export function checkCommand(program: Command): void {
@@ -67,7 +84,8 @@ export function checkCommand(program: Command): void {
     .command("check")
     .description("validate the config and check git, Docker and Compose; exits 1 on any problem")
     .action(async (_opts, cmd: Command) => {
-      const { problems, summary } = await findProblems(cmd);
+      const { problems, summary, warnings = [] } = await findProblems(cmd);
+      for (const w of warnings) console.log(w);
       for (const p of problems) console.log(p);
       if (problems.length > 0) process.exit(1);
       console.log(`ok: ${summary}`);

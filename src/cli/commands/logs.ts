@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { escapeControl } from "../../helpers/escape.js";
 import { fail } from "../context.js";
 import { clientFor } from "../remote.js";
 
@@ -12,10 +13,11 @@ export function logsCommand(program: Command): void {
       try {
         const client = clientFor(cmd);
         if (opts.follow) {
-          const d = await client.follow(id, (line) => console.log(line));
-          console.log(`${d.id}: ${d.status}${d.error ? `: ${d.error}` : ""}`);
+          const d = await client.follow(id, (line) => console.log(escapeControl(line)));
+          console.log(escapeControl(`${d.id}: ${d.status}${d.error ? `: ${d.error}` : ""}`));
         } else {
-          process.stdout.write(await client.request<string>("GET", `/api/deployments/${encodeURIComponent(id)}/log`));
+          const text = await client.request<string>("GET", `/api/deployments/${encodeURIComponent(id)}/log`);
+          process.stdout.write(text.split("\n").map(escapeControl).join("\n"));
         }
       } catch (err) {
         fail(err);

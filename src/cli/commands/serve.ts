@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { projectClashes } from "../../config/app-compose.js";
+import { startCatchUp } from "../../engine/catch-up.js";
 import { createRuntime } from "../../engine/runtime.js";
 import { ConfigError } from "../../errors.js";
 import { Secrets } from "../../helpers/secrets.js";
@@ -53,15 +54,19 @@ export function serveCommand(program: Command): void {
         if (opts.allowUnsigned)
           logger.warn("--allow-unsigned: forges without a configured secret are accepted unsigned");
         runtime.queue.kick();
+        const catchUp = startCatchUp(runtime);
 
         let stopping = false;
         const shutdown = async (signal: string) => {
           if (stopping) return;
           stopping = true;
           logger.info(`${signal}: stopping; running deployments get 30 s to finish`);
-          // Stop starting new work while the HTTP server closes (live log streams end with it),
-          // then give running deployments their grace; the database closes last.
-          await Promise.all([runtime.queue.stop(30_000), app.close()]);
+          // Stop starting new work, but keep answering webhooks (they are stored, and deploy at the
+          // next start) until the running deployments end or their grace is up; then close HTTP
+          // (live log streams end with it); the database closes last.
+          catchUp.stop();
+          await runtime.queue.stop(30_000);
+          await app.close();
           await runtime.close(0);
           process.exit(0);
         };
