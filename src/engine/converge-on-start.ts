@@ -18,7 +18,12 @@ export function convergeOnStart(config: Config, serving: ServingStore, logger: L
     void track(app.name, async () => {
       try {
         const opts = { cwd: app.path, step: "converge", timeoutMs: 120_000 };
-        const now = await converge(app.name, composeTarget(app), zd, { proxy: proxyFor(app.name, zd), serving, opts });
+        const now = await converge(app.name, composeTarget(app), zd, {
+          proxy: proxyFor(app.name, zd),
+          serving,
+          opts,
+          reapply: true,
+        });
         logger.info(
           { app: app.name },
           `${app.name}: ${now ? `${now.name} serves at ${now.address}` : "nothing serves yet"}`,

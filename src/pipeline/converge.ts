@@ -37,7 +37,7 @@ export async function converge(
   app: string,
   target: ComposeTarget,
   zd: ZeroDowntime,
-  deps: { proxy: AppProxy; serving: ServingStore; opts: RunOptions },
+  deps: { proxy: AppProxy; serving: ServingStore; opts: RunOptions; reapply?: boolean },
 ): Promise<Serving | undefined> {
   const { proxy, serving, opts } = deps;
   const all = await trafficContainers(target, zd, opts);
@@ -53,9 +53,9 @@ export async function converge(
     opts,
   );
   if (!keep?.address) return undefined;
-  // Applied even when the proxy's config already names it: a crash between writing the config and
-  // reloading the proxy leaves a file that says one thing while the proxy still does another.
-  await proxy.switchTo(keep.address, opts);
+  // After a restart it is applied even when the proxy's config already names it: a crash between
+  // writing the config and reloading the proxy leaves a file that says one thing while the proxy does another.
+  if (deps.reapply || keep.address !== proxied) await proxy.switchTo(keep.address, opts);
   const same = recorded?.container === keep.id;
   if (same && recorded.address === keep.address) return recorded;
   const now: Serving = {

@@ -5,7 +5,8 @@ import { probe } from "../runners/http.js";
 import type { StepContext } from "./context.js";
 import { runOptions } from "./context.js";
 
-const POLL_MS = 500;
+// Often enough that a new container takes traffic soon after it can; cheap (one inspect or one GET).
+const POLL_MS = 200;
 
 /**
  * Fails at once if a container crashed or keeps restarting, then waits for every container with a Docker

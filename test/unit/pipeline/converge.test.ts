@@ -49,12 +49,13 @@ beforeEach(() => {
 });
 
 describe("converge", () => {
-  it("after a crash mid-switch, keeps the container the proxy points at and removes the other", async () => {
+  it("after a crash mid-switch, keeps the container the proxy points at, applies it again and removes the other", async () => {
     containers = [container("old", 1001, "2026-01-01T00:00:00Z"), container("new", 1002, "2026-01-01T00:01:00Z")];
     const { serving } = openMemoryStore();
     serving.set("shop", { container: "old", name: "shop_web_old", address: "127.0.0.1:1001", sha: "a", since: "t0" });
     const { proxy, switches } = fakeProxy("127.0.0.1:1002");
-    const now = await converge("shop", target, zd, { proxy, serving, opts: { step: "t", timeoutMs: 1000 } });
+    const opts = { step: "t", timeoutMs: 1000 };
+    const now = await converge("shop", target, zd, { proxy, serving, opts, reapply: true });
     expect(now).toMatchObject({ container: "new", address: "127.0.0.1:1002", sha: null });
     expect(removed).toEqual(["old"]);
     expect(switches).toEqual(["127.0.0.1:1002"]);
@@ -94,5 +95,13 @@ describe("converge", () => {
     ).toBeUndefined();
     expect(switches).toEqual([]);
     expect(removed).toEqual([]);
+  });
+
+  it("during a deploy, leaves a proxy alone that already points at the serving container", async () => {
+    containers = [container("a", 1001, "2026-01-01T00:00:00Z")];
+    const { serving } = openMemoryStore();
+    const { proxy, switches } = fakeProxy("127.0.0.1:1001");
+    await converge("shop", target, zd, { proxy, serving, opts: { step: "t", timeoutMs: 1000 } });
+    expect(switches).toEqual([]);
   });
 });
