@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { DeploymentStore } from "../store/deployments.js";
 import type { LogStore } from "../store/logs.js";
-import { FINISHED } from "../store/types.js";
+import { isFinished } from "../store/types.js";
 
 const KEEP_ALIVE_EVERY_S = 15;
 
@@ -30,7 +30,7 @@ export function streamLog(
   };
   const finished = () => {
     const status = store.get(id)?.status;
-    return status === undefined || FINISHED.includes(status);
+    return status === undefined || isFinished(status);
   };
 
   let open = true;

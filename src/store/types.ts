@@ -1,26 +1,26 @@
+/** Statuses a deployment never leaves. */
+export const FINISHED = [
+  "succeeded",
+  "failed",
+  "superseded",
+  "cancelled",
+  "interrupted",
+  /** Nothing to deploy: a skip marker, a stale push, or no changed file matched the app's paths. Nothing changed. */
+  "skipped",
+] as const;
+
 export const DEPLOYMENT_STATUSES = [
   "queued",
   "running",
-  "succeeded",
-  "failed",
-  "superseded",
-  "cancelled",
-  "interrupted",
-  /** Nothing to deploy: a skip marker, or no changed file matched the app's paths. Nothing changed. */
-  "skipped",
   /** Held until a person approves it (`approve: true`); the queue never starts it before that. */
   "waiting",
+  ...FINISHED,
 ] as const;
 export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
-/** Statuses a deployment never leaves. */
-export const FINISHED: readonly DeploymentStatus[] = [
-  "succeeded",
-  "failed",
-  "superseded",
-  "cancelled",
-  "interrupted",
-  "skipped",
-];
+
+export function isFinished(status: DeploymentStatus): boolean {
+  return (FINISHED as readonly DeploymentStatus[]).includes(status);
+}
 
 export const TRIGGERS = ["push", "manual", "rollback", "recovery", "catch-up"] as const;
 export type Trigger = (typeof TRIGGERS)[number];
