@@ -82,3 +82,13 @@ export function asStepFailure(step: string, err: unknown): StepFailed | Cancelle
   if (err instanceof StepFailed || err instanceof Cancelled) return err;
   return new StepFailed(step, describeError(err));
 }
+
+/** A report or notification the target refused or did not answer; `permanent` ones are not retried. */
+export class ReportFailed extends DeployerError {
+  constructor(
+    message: string,
+    readonly permanent = false,
+  ) {
+    super(message);
+  }
+}

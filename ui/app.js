@@ -156,6 +156,18 @@ function renderSteps(steps) {
   }
 }
 
+/** The deployment's commit statuses, forge deployments and notifications: target, event, state, attempts, error. */
+function renderReports(reports) {
+  const list = $("#reports");
+  list.replaceChildren();
+  for (const r of reports) {
+    const tries = `${r.attempts} attempt${r.attempts === 1 ? "" : "s"}`;
+    const li = el("li", `${r.target} ${r.event}: ${r.state} (${tries})`, `report ${r.state}`);
+    if (r.lastError) li.title = r.lastError;
+    list.append(li);
+  }
+}
+
 /** Shows a deployment's log; follows it live (SSE over fetch, so the token can be sent) while it runs. */
 async function showLog(id) {
   selected = id;
@@ -166,8 +178,11 @@ async function showLog(id) {
     tr.classList.toggle("selected", tr.dataset.id === id);
   $("#log-panel").hidden = false;
   $("#log-id").textContent = id;
+  // The deployment's own link (reports and notifications point here).
+  history.replaceState(null, "", `#/deployments/${encodeURIComponent(id)}`);
   const d = await api("GET", `/api/deployments/${encodeURIComponent(id)}`);
   renderSteps(d.steps ?? []);
+  renderReports(d.reports ?? []);
   $("#log-status").textContent = d.status;
   $("#log-status").className = `badge ${d.status}`;
   const pre = $("#log");
@@ -199,7 +214,10 @@ async function showLog(id) {
           const end = JSON.parse(data);
           $("#log-status").textContent = end.status;
           $("#log-status").className = `badge ${end.status}`;
-          api("GET", `/api/deployments/${encodeURIComponent(id)}`).then((final) => renderSteps(final.steps ?? []));
+          api("GET", `/api/deployments/${encodeURIComponent(id)}`).then((final) => {
+            renderSteps(final.steps ?? []);
+            renderReports(final.reports ?? []);
+          });
           refresh();
         } else if (data) {
           pre.textContent += `${data}\n`;
@@ -232,6 +250,8 @@ async function start() {
   $("#dashboard").hidden = false;
   $("#signout").hidden = false;
   await refresh();
+  const linked = /^#\/deployments\/([^/]+)$/.exec(location.hash);
+  if (linked) await showLog(decodeURIComponent(linked[1]));
 }
 
 $("#login").addEventListener("submit", (e) => {

@@ -52,6 +52,34 @@ export const zeroDowntimeSchema = z
   })
   .strict();
 
+/** What a notification can be sent for (`on`); the final outcomes by default. */
+export const NOTIFY_EVENTS = ["queued", "running", "succeeded", "failed", "rolledBack", "cancelled"] as const;
+
+/** Commit statuses (and forge deployments) on the app's forge. */
+export const reportSchema = z
+  .object({
+    token: z.string().min(1),
+    /** The forge's API base; default per forge (api.github.com, gitlab.com/api/v4, …). */
+    apiUrl: z.url().optional(),
+    /** Default: the app name. */
+    environment: z.string().min(1).optional(),
+    /** Also use the forge's deployments API (GitHub, GitLab). */
+    deployments: z.boolean().default(false),
+    /** The environment's URL on a forge deployment; default the healthcheck URL. */
+    url: z.url().optional(),
+  })
+  .strict();
+
+export const notifySchema = z
+  .object({
+    type: z.enum(["webhook", "slack", "discord", "ntfy"]),
+    url: z.url(),
+    /** HMAC key of `X-Deployer-Signature-256` (webhook only). */
+    secret: z.string().min(1).optional(),
+    on: z.array(z.enum(NOTIFY_EVENTS)).min(1).default(["succeeded", "failed", "rolledBack", "cancelled"]),
+  })
+  .strict();
+
 export const appSchema = z
   .object({
     repo: z
@@ -95,6 +123,8 @@ export const appSchema = z
     zeroDowntime: zeroDowntimeSchema.optional(),
     /** Seconds between checks of origin for missed pushes (trigger catch-up); unset = only at start. */
     poll: z.coerce.number().min(5).max(MAX_SECONDS).optional(),
+    report: reportSchema.optional(),
+    notify: z.array(notifySchema).default([]),
   })
   .strict()
   .refine((a) => !(a.branch && a.tags), {
@@ -113,6 +143,8 @@ export const configSchema = z
       .default({ host: "0.0.0.0", port: 8000 }),
     /** Base URL the CLI uses to reach a running server; default from server.host/port. */
     url: z.url().optional(),
+    /** Base of links back to the dashboard in reports and notifications; default `url`. */
+    publicUrl: z.url().optional(),
     dataDir: z.string().min(1).default("./data"),
     logFile: z.string().min(1).nullable().default("./webhook_server.log"),
     secret: z.string().min(1).optional(),
@@ -131,6 +163,9 @@ export const configSchema = z
 export type RawConfig = z.infer<typeof configSchema>;
 export type AppSchema = z.infer<typeof appSchema>;
 export type Timeouts = z.infer<typeof timeoutsSchema>;
+export type ReportConfig = z.infer<typeof reportSchema>;
+export type NotifyConfig = z.infer<typeof notifySchema>;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 export type ZeroDowntime = z.infer<typeof zeroDowntimeSchema>;
 export type NginxProxyConfig = z.infer<typeof nginxSchema>;
 export type CaddyProxyConfig = z.infer<typeof caddySchema>;

@@ -5,13 +5,14 @@ import type { Stores } from "../store/stores.js";
 /**
  * App-wide housekeeping after each deployment, whatever its outcome: keeps the newest `history`
  * deployments of the app (and always its last `keepImages` succeeded ones, the rollback targets),
- * with their steps and logs, and forgets old deliveries.
+ * with their steps, logs and settled reports, and forgets old deliveries.
  */
 export function applyRetention(app: string, config: Config, stores: Stores, logs: LogStore): void {
-  const { store, steps, deliveries } = stores;
+  const { store, steps, deliveries, outbox } = stores;
   const pruned = store.transaction(() => {
     const ids = store.prune(app, config.history, config.keepImages);
     steps.remove(ids);
+    outbox.remove(ids);
     deliveries.purge();
     return ids;
   });

@@ -2,12 +2,14 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import type { Config } from "../config/types.js";
 import { Secrets } from "../helpers/secrets.js";
+import { type OutboxSender, type SenderOptions, startOutbox } from "../outbox/index.js";
 import { runDeployment } from "../pipeline/index.js";
 import type { ComposeCli } from "../runners/compose.js";
 import { withholdFromChildren } from "../runners/exec.js";
 import type { DeliveryStore } from "../store/deliveries.js";
 import type { DeploymentStore } from "../store/deployments.js";
 import { LogStore } from "../store/logs.js";
+import type { OutboxStore } from "../store/outbox.js";
 import type { ServingStore } from "../store/serving.js";
 import type { StepStore } from "../store/steps.js";
 import { openStores } from "../store/stores.js";
@@ -25,6 +27,9 @@ export interface Runtime {
   steps: StepStore;
   serving: ServingStore;
   logs: LogStore;
+  /** Reports and notifications to deliver, and the loop that delivers them. */
+  outbox: OutboxStore;
+  sender: OutboxSender;
   queue: Queue;
   compose: ComposeCli;
   logger: Logger;
@@ -38,6 +43,8 @@ export interface RuntimeOptions {
   execute?: Execute;
   /** The instance the logger was given; built from the config when omitted. */
   secrets?: Secrets;
+  /** The outbox sender's timings (tests shorten the retry delays). */
+  outbox?: Partial<SenderOptions>;
 }
 
 export function createRuntime(config: Config, compose: ComposeCli, logger: Logger, opts: RuntimeOptions = {}): Runtime {
@@ -52,6 +59,7 @@ export function createRuntime(config: Config, compose: ComposeCli, logger: Logge
     ),
   );
   withholdFromChildren(secrets);
+  const sender = startOutbox({ config, stores, logs, logger, secrets }, opts.outbox);
   const deps = { ...stores, config, logs, compose, logger };
   const execute: Execute =
     opts.execute ??
@@ -62,9 +70,11 @@ export function createRuntime(config: Config, compose: ComposeCli, logger: Logge
   return {
     ...deps,
     secrets,
+    sender,
     queue,
     async close(graceMs = 10_000) {
       await queue.stop(graceMs);
+      await sender.stop();
       db.close();
       lock.release();
     },

@@ -19,6 +19,7 @@ export const REDACT_PATHS: readonly string[] = Object.freeze([
   "secrets",
   "secret",
   "apiToken",
+  "token",
 ]);
 
 /** Shorter values are not masked in log text: they would blank out ordinary words. */
@@ -27,6 +28,20 @@ const MIN_MASKED_LENGTH = 4;
 interface SecretFields {
   secret?: string | undefined;
   secrets?: readonly string[] | undefined;
+}
+
+/** An app's reporting credentials: the forge token, and each notification's key and (Slack, Discord) URL. */
+interface ReportFields {
+  report?: { token: string } | undefined;
+  notify?: readonly { type: string; url: string; secret?: string | undefined }[] | undefined;
+}
+
+/** Incoming-webhook URLs that are themselves the credential. */
+const SECRET_URL_TYPES = new Set(["slack", "discord"]);
+
+function reportSecrets(app: ReportFields): (string | undefined)[] {
+  const notify = (app.notify ?? []).flatMap((n) => [n.secret, SECRET_URL_TYPES.has(n.type) ? n.url : undefined]);
+  return [app.report?.token, ...notify];
 }
 
 export class Secrets {
@@ -45,12 +60,15 @@ export class Secrets {
     this.masked = this.values.filter((v) => v.length >= MIN_MASKED_LENGTH);
   }
 
-  /** The secrets of a loaded config: every webhook secret (global and per app) and the API token. */
+  /**
+   * The secrets of a loaded config: every webhook secret (global and per app), the API token, and the
+   * reporting credentials (forge tokens, notification keys and URLs).
+   */
   static fromConfig(
-    config: SecretFields & { apiToken?: string | undefined; apps?: Record<string, SecretFields> },
+    config: SecretFields & { apiToken?: string | undefined; apps?: Record<string, SecretFields & ReportFields> },
   ): Secrets {
     const webhook = (c: SecretFields) => [c.secret, ...(c.secrets ?? [])];
-    const apps = Object.values(config.apps ?? {}).flatMap(webhook);
+    const apps = Object.values(config.apps ?? {}).flatMap((a) => [...webhook(a), ...reportSecrets(a)]);
     return new Secrets([...webhook(config), ...apps, config.apiToken]);
   }
 

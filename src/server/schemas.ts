@@ -44,6 +44,22 @@ export const deploymentSchema = {
         },
       },
     },
+    reports: {
+      description: "One deployment only: its commit statuses, forge deployments and notifications",
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          target: { type: "string", description: "github-status, github-deployment, …, notify:<index>:<type>" },
+          event: { type: "string", description: "queued, running, succeeded, failed, rolledBack, …, inactive" },
+          state: { type: "string", enum: ["pending", "delivered", "failed"] },
+          attempts: { type: "integer" },
+          lastError: { type: ["string", "null"] },
+          createdAt: { type: "string" },
+          deliveredAt: { type: ["string", "null"] },
+        },
+      },
+    },
   },
 } as const;
 

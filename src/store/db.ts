@@ -55,6 +55,25 @@ const MIGRATIONS: string[] = [
    );`,
   // When the recorded process group's leader started: a reused id belongs to another process.
   "ALTER TABLE deployments ADD COLUMN pgid_start TEXT;",
+  // Reports and notifications, one row per target and event, written with the state change that
+  // causes them; the sender delivers them (store/outbox.ts).
+  `CREATE TABLE outbox (
+     id            INTEGER PRIMARY KEY AUTOINCREMENT,
+     deployment_id TEXT NOT NULL,
+     app           TEXT NOT NULL,
+     target        TEXT NOT NULL,
+     event         TEXT NOT NULL,
+     payload       TEXT NOT NULL,
+     state         TEXT NOT NULL DEFAULT 'pending',
+     attempts      INTEGER NOT NULL DEFAULT 0,
+     last_error    TEXT,
+     remote_id     TEXT,
+     created_at    TEXT NOT NULL,
+     next_at       TEXT NOT NULL,
+     delivered_at  TEXT,
+     UNIQUE (deployment_id, target, event)
+   );
+   CREATE INDEX outbox_due ON outbox (state, next_at);`,
 ];
 
 /** Opens (and migrates) the database. WAL so readers never block the worker's writes. */

@@ -1,20 +1,31 @@
-import type { Db } from "./db.js";
-import { BOOT_ID, newDeploymentId, type Row, toDeployment } from "./deployment-row.js";
-import { now, statementCache } from "./statements.js";
+import { DeploymentQueries } from "./deployment-queries.js";
+import { BOOT_ID, newDeploymentId, type Row } from "./deployment-row.js";
+import { now } from "./statements.js";
 import type { Deployment, DeploymentStatus, NewDeployment } from "./types.js";
 
 /** Every read and state change of deployments. Each change is one transaction. */
-export class DeploymentStore {
-  private readonly sql;
-  constructor(readonly db: Db) {
-    this.sql = statementCache(db);
-  }
+export class DeploymentStore extends DeploymentQueries {
+  private readonly watchers: ((d: Deployment) => void)[] = [];
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
   }
 
+  /** Called inside the transaction of each status change (queued, running, finished), with the deployment after it. */
+  onStatus(fn: (d: Deployment) => void): void {
+    this.watchers.push(fn);
+  }
+
+  private changed(id: string): void {
+    const d = this.watchers.length > 0 ? this.get(id) : undefined;
+    for (const w of d ? this.watchers : []) w(d as Deployment);
+  }
+
   insert(d: NewDeployment): Deployment {
+    return this.transaction(() => this.insertNow(d));
+  }
+
+  private insertNow(d: NewDeployment): Deployment {
     const id = newDeploymentId();
     this.sql(
       `INSERT INTO deployments (id, app, status, trigger, actor, sha, ref, branch, delivery_id, created_at)
@@ -31,27 +42,8 @@ export class DeploymentStore {
       d.deliveryId ?? null,
       now(),
     );
+    this.changed(id);
     return this.get(id) as Deployment;
-  }
-
-  get(id: string): Deployment | undefined {
-    const row = this.sql("SELECT * FROM deployments WHERE id = ?").get(id) as Row | undefined;
-    return row && toDeployment(row);
-  }
-
-  list(filter: { app?: string | undefined; limit?: number | undefined } = {}): Deployment[] {
-    const rows = this.sql(
-      `SELECT * FROM deployments WHERE (@app IS NULL OR app = @app) ORDER BY seq DESC LIMIT @limit`,
-    ).all({ app: filter.app ?? null, limit: filter.limit ?? 50 }) as Row[];
-    return rows.map(toDeployment);
-  }
-
-  /** Apps that have queued work, oldest waiting first (fair across apps). */
-  appsWithQueued(): string[] {
-    const rows = this.sql(
-      `SELECT app FROM deployments WHERE status = 'queued' GROUP BY app ORDER BY MIN(seq)`,
-    ).all() as { app: string }[];
-    return rows.map((r) => r.app);
   }
 
   /**
@@ -65,11 +57,20 @@ export class DeploymentStore {
       ).get(app) as Row | undefined;
       if (!row) return undefined;
       const t = now();
-      this.sql(
-        `UPDATE deployments SET status = 'superseded', finished_at = ?, error = ?
-           WHERE app = ? AND status = 'queued' AND id != ?`,
-      ).run(t, `superseded by ${row.id}`, app, row.id);
+      const older = this.sql(`SELECT id FROM deployments WHERE app = ? AND status = 'queued' AND id != ?`).all(
+        app,
+        row.id,
+      ) as { id: string }[];
+      for (const o of older) {
+        this.sql(`UPDATE deployments SET status = 'superseded', finished_at = ?, error = ? WHERE id = ?`).run(
+          t,
+          `superseded by ${row.id}`,
+          o.id,
+        );
+        this.changed(o.id);
+      }
       this.sql(`UPDATE deployments SET status = 'running', started_at = ? WHERE id = ?`).run(t, row.id);
+      this.changed(row.id);
       return this.get(row.id);
     });
   }
@@ -84,8 +85,11 @@ export class DeploymentStore {
 
   /** A waiting deployment becomes queued; false if it was not waiting (any more). */
   approve(id: string): boolean {
-    const r = this.sql(`UPDATE deployments SET status = 'queued' WHERE id = ? AND status = 'waiting'`).run(id);
-    return r.changes === 1;
+    return this.transaction(() => {
+      const r = this.sql(`UPDATE deployments SET status = 'queued' WHERE id = ? AND status = 'waiting'`).run(id);
+      if (r.changes === 1) this.changed(id);
+      return r.changes === 1;
+    });
   }
 
   update(
@@ -110,12 +114,11 @@ export class DeploymentStore {
   }
 
   finish(id: string, status: DeploymentStatus, error: string | null = null): void {
-    this.sql(`UPDATE deployments SET status = ?, error = ?, finished_at = ?, pgid = NULL WHERE id = ?`).run(
-      status,
-      error,
-      now(),
-      id,
-    );
+    this.transaction(() => {
+      const set = "status = ?, error = ?, finished_at = ?, pgid = NULL";
+      this.sql(`UPDATE deployments SET ${set} WHERE id = ?`).run(status, error, now(), id);
+      this.changed(id);
+    });
   }
 
   /**
@@ -129,44 +132,6 @@ export class DeploymentStore {
       startTime,
       id,
     );
-  }
-
-  running(): (Deployment & { pgid: number | null; pgidStart: string | null })[] {
-    const rows = this.sql(`SELECT * FROM deployments WHERE status = 'running' ORDER BY seq`).all() as (Row & {
-      pgid: number | null;
-      pgid_boot: string | null;
-      pgid_start: string | null;
-    })[];
-    // Only a process group from this boot can still be the deployment's orphan.
-    return rows.map((r) => ({
-      ...toDeployment(r),
-      pgid: r.pgid_boot === BOOT_ID ? r.pgid : null,
-      pgidStart: r.pgid_start,
-    }));
-  }
-
-  lastSucceeded(app: string, excludeId?: string): Deployment | undefined {
-    const row = this.sql(
-      `SELECT * FROM deployments WHERE app = ? AND status = 'succeeded' AND id != ? ORDER BY seq DESC LIMIT 1`,
-    ).get(app, excludeId ?? "") as Row | undefined;
-    return row && toDeployment(row);
-  }
-
-  /** The newest deployment of an app that got as far as starting, other than `excludeId`. */
-  lastStarted(app: string, excludeId: string): Deployment | undefined {
-    const row = this.sql(
-      `SELECT * FROM deployments WHERE app = ? AND id != ? AND started_at IS NOT NULL ORDER BY seq DESC LIMIT 1`,
-    ).get(app, excludeId) as Row | undefined;
-    return row && toDeployment(row);
-  }
-
-  /** Distinct commits of the newest succeeded deployments, newest first. */
-  succeededShas(app: string, limit: number): string[] {
-    const rows = this.sql(
-      `SELECT sha, MAX(seq) AS s FROM deployments WHERE app = ? AND status = 'succeeded'
-         GROUP BY sha ORDER BY s DESC LIMIT ?`,
-    ).all(app, limit) as { sha: string }[];
-    return rows.map((r) => r.sha);
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Db } from "./db.js";
 import { DeliveryStore } from "./deliveries.js";
 import { DeploymentStore } from "./deployments.js";
+import { OutboxStore } from "./outbox.js";
 import { ServingStore } from "./serving.js";
 import { StepStore } from "./steps.js";
 
@@ -10,6 +11,7 @@ export interface Stores {
   deliveries: DeliveryStore;
   steps: StepStore;
   serving: ServingStore;
+  outbox: OutboxStore;
 }
 
 export function openStores(db: Db): Stores {
@@ -18,5 +20,6 @@ export function openStores(db: Db): Stores {
     deliveries: new DeliveryStore(db),
     steps: new StepStore(db),
     serving: new ServingStore(db),
+    outbox: new OutboxStore(db),
   };
 }

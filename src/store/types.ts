@@ -1,3 +1,5 @@
+import type { ReportView } from "./outbox.js";
+
 /** Statuses a deployment never leaves. */
 export const FINISHED = [
   "succeeded",
@@ -53,6 +55,8 @@ export interface Deployment {
   startedAt: string | null;
   finishedAt: string | null;
   steps?: Step[];
+  /** Its commit statuses, forge deployments and notifications (GET /api/deployments/:id). */
+  reports?: ReportView[];
 }
 
 export interface NewDeployment {

@@ -6,8 +6,9 @@ import { stringify } from "yaml";
 import { parseConfig } from "../../src/config/load.js";
 import { createRuntime, type Runtime } from "../../src/engine/runtime.js";
 import { createLogger } from "../../src/logger.js";
+import type { SenderOptions } from "../../src/outbox/index.js";
 import { buildServer, type ServerOptions } from "../../src/server/app.js";
-import type { Deployment } from "../../src/store/types.js";
+import type { Deployment, DeploymentStatus } from "../../src/store/types.js";
 
 export const SECRET = "test-webhook-secret";
 export const TOKEN = "test-api-token";
@@ -29,7 +30,10 @@ export async function inProcessServer(
     allowUnsigned?: boolean;
     maxAuthFailures?: number;
     execute?: (d: Deployment) => Promise<void>;
+    /** How the fake run ends; default succeeded. */
+    outcome?: (d: Deployment) => { status: DeploymentStatus; error?: string };
     webhook?: ServerOptions["webhook"];
+    outbox?: Partial<SenderOptions>;
   } = {},
 ): Promise<InProcess> {
   const dir = mkdtempSync(join(tmpdir(), "deployer-it-"));
@@ -43,8 +47,10 @@ export async function inProcessServer(
     execute: async (d) => {
       executed.push(d);
       await (opts.execute?.(d) ?? Promise.resolve());
-      runtime.store.finish(d.id, "succeeded");
+      const end = opts.outcome?.(d) ?? { status: "succeeded" };
+      runtime.store.finish(d.id, end.status, end.error ?? null);
     },
+    ...(opts.outbox ? { outbox: opts.outbox } : {}),
   });
   const app = await buildServer(runtime, opts);
   return {

@@ -40,7 +40,28 @@ describe("Secrets", () => {
       "secrets",
       "secret",
       "apiToken",
+      "token",
     ]);
     expect(s.redactPaths).toBe(REDACT_PATHS);
+  });
+});
+
+describe("Secrets of reports (issue 11)", () => {
+  it("masks the forge token, a notification's secret and the Slack and Discord URLs", () => {
+    const s = Secrets.fromConfig({
+      apps: {
+        shop: {
+          report: { token: "ghp_forge-token-1234" },
+          notify: [
+            { type: "webhook", url: "https://hooks.example.com/x", secret: "notify-secret-1" },
+            { type: "slack", url: "https://hooks.slack.com/services/T/B/XYZ" },
+            { type: "discord", url: "https://discord.com/api/webhooks/1/abc" },
+          ],
+        },
+      },
+    });
+    const text =
+      "ghp_forge-token-1234 notify-secret-1 https://hooks.slack.com/services/T/B/XYZ https://discord.com/api/webhooks/1/abc https://hooks.example.com/x";
+    expect(s.mask(text)).toBe("[redacted] [redacted] [redacted] [redacted] https://hooks.example.com/x");
   });
 });

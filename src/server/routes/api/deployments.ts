@@ -17,7 +17,7 @@ const listSchema = {
 };
 
 const oneSchema = {
-  summary: "One deployment with its steps",
+  summary: "One deployment with its steps and reports",
   security: bearerSecurity,
   params: idParams,
   response: { 200: deploymentSchema, ...apiErrors },
@@ -41,11 +41,11 @@ const cancelSchema = {
 
 /** /api/deployments: history, one deployment, its log (plain or followed as SSE), cancelling. */
 export async function deploymentRoutes(app: FastifyInstance, { runtime }: { runtime: Runtime }): Promise<void> {
-  const { store, steps, logs, queue } = runtime;
+  const { store, steps, logs, queue, outbox } = runtime;
   const getDeployment = (id: string) => {
     const d = store.get(id);
     if (!d) throw new NotFoundError(`deployment ${id} not found`);
-    return { ...d, steps: steps.list(id) };
+    return { ...d, steps: steps.list(id), reports: outbox.list(id) };
   };
 
   // Live log streams would hold app.close() open until their deployments end.
