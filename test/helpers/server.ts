@@ -33,7 +33,13 @@ export interface RunningServer {
 }
 
 /** Runs the real CLI (`deployer serve`) as a child process with a config written from `config`. */
-export async function startServer(dir: string, config: Record<string, unknown>, port?: number): Promise<RunningServer> {
+export async function startServer(
+  dir: string,
+  config: Record<string, unknown>,
+  port?: number,
+  /** Extra environment for the server (e.g. DOCKER_HOST of a test's own engine). */
+  env: Record<string, string> = {},
+): Promise<RunningServer> {
   mkdirSync(dir, { recursive: true });
   const configFile = join(dir, "deployer.yml");
   const listen = port ?? (await freePort());
@@ -51,7 +57,7 @@ export async function startServer(dir: string, config: Record<string, unknown>, 
   const proc = spawn(process.execPath, [CLI, "serve", "--config", configFile], {
     cwd: dir,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, GITHUB_WEBHOOK_SECRET: "", DEPLOYER_API_TOKEN: "" },
+    env: { ...process.env, ...env, GITHUB_WEBHOOK_SECRET: "", DEPLOYER_API_TOKEN: "" },
   });
   let out = "";
   proc.stdout?.on("data", (c) => (out += c));
@@ -124,7 +130,7 @@ export async function startServer(dir: string, config: Record<string, unknown>, 
       proc.kill(signal);
       await exited;
     },
-    restart: () => startServer(dir, config, listen),
+    restart: () => startServer(dir, config, listen, env),
   };
   return server;
 }

@@ -74,6 +74,10 @@ export function webhookGuard(app: FastifyInstance, opts: WebhookGuardOptions): W
     bytes += size;
     held.set(req, size);
     forges.set(req, adapter);
+    // onResponse and onRequestAbort miss a connection the server itself drops (a parse error after a
+    // complete body, a timeout): the closing socket always ends the request or its response.
+    req.raw.once("close", () => void release(req));
+    reply.raw.once("close", () => void release(req));
   });
   app.addHook("onResponse", release);
   app.addHook("onRequestAbort", release);

@@ -1,0 +1,118 @@
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FINISHED } from "../../src/store/types.js";
+import { type AppFixture, createAppFixture } from "../helpers/app-fixture.js";
+import { fuzzSeed, prng } from "../helpers/fuzz.js";
+import { pushPayload, signed } from "../helpers/github.js";
+import { type RunningServer, SECRET, startServer } from "../helpers/server.js";
+import { removeImages } from "../helpers/t8-cleanup.js";
+
+/**
+ * Crash points (issue 8): the real server is killed with SIGKILL at 20 random points while 100 signed
+ * deliveries for two apps arrive, and restarted on the same data each time. Afterwards every delivery
+ * answered 202 has a deployment in a final state, and each app serves its newest accepted commit.
+ * Reproduce a run's kill points with FUZZ_SEED=<the printed seed>.
+ */
+const SEED = fuzzSeed();
+const DELIVERIES = 100;
+const KILLS = 20;
+
+describe(`crash points: kill -9 during deliveries and deploys (FUZZ_SEED=${SEED})`, () => {
+  const apps: AppFixture[] = [];
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    console.log(`crash-points: FUZZ_SEED=${SEED}`);
+    for (const name of ["s8-crash-a", "s8-crash-b"]) apps.push(await createAppFixture(name));
+    server = await startServer(join(apps[0]?.root as string, "deployer"), {
+      apps: Object.fromEntries(
+        apps.map((a) => [a.name, { repo: a.fullName, path: a.checkout, branch: "main", project: a.project }]),
+      ),
+    });
+  });
+  afterAll(async () => {
+    await server?.stop("SIGKILL");
+    await server?.stop();
+    for (const a of apps) {
+      a.destroy();
+      removeImages(a.project);
+    }
+  });
+
+  it(`every delivery answered 202 ends in a final deployment; each app serves its newest accepted commit`, async () => {
+    const rng = prng(SEED);
+    const killAt = new Set<number>();
+    while (killAt.size < KILLS) killAt.add(rng.int(DELIVERIES));
+    const accepted: { app: AppFixture; sha: string; id: string; version: string }[] = [];
+    let unanswered = 0;
+
+    const deliver = async (app: AppFixture, sha: string, version: string) => {
+      const req = await signed("push", pushPayload({ fullName: app.fullName, after: sha }), SECRET);
+      try {
+        const res = await fetch(`${server.url}/webhook`, {
+          method: "POST",
+          headers: req.headers,
+          body: req.body,
+          signal: AbortSignal.timeout(10_000),
+        });
+        const body = (await res.json()) as Record<string, any>;
+        if (res.status === 202) accepted.push({ app, sha, id: body.id as string, version });
+        else expect.fail(`delivery answered ${res.status}: ${JSON.stringify(body)}`);
+      } catch {
+        // The server died before answering: the delivery was not accepted (GitHub would show a failure).
+        unanswered++;
+      }
+    };
+    const started = Date.now();
+    const crash = async () => {
+      await server.stop("SIGKILL");
+      const t = Date.now();
+      server = await server.restart();
+      console.log(`crash-points: restarted in ${Date.now() - t} ms at ${Date.now() - started} ms`);
+    };
+
+    for (let i = 0; i < DELIVERIES; i++) {
+      const app = rng.pick(apps);
+      const version = `${app.name}-${i}`;
+      const sha = app.push({ "web/version.txt": `${version}\n` }, version);
+      if (!killAt.has(i)) {
+        await deliver(app, sha, version);
+        continue;
+      }
+      if (rng.chance(0.5)) {
+        // Killed while the delivery is in flight: answered 202 (then it must survive) or not at all.
+        const inFlight = deliver(app, sha, version);
+        await sleep(rng.int(15));
+        await crash();
+        await inFlight;
+      } else {
+        // Killed somewhere in a deploy: a random moment after the delivery was answered.
+        await deliver(app, sha, version);
+        await sleep(rng.int(1500));
+        await crash();
+      }
+    }
+    console.log(`crash-points: sent in ${Date.now() - started} ms`);
+    console.log(`crash-points: ${accepted.length} accepted, ${unanswered} unanswered, ${KILLS} kills`);
+    expect(accepted.length).toBeGreaterThanOrEqual(DELIVERIES - KILLS);
+
+    const finals = new Map<string, string>();
+    for (const a of accepted) {
+      const d = await server.waitFor(a.id, 180_000);
+      expect(FINISHED, `${a.id} ${d.status} ${d.error ?? ""}`).toContain(d.status);
+      expect(d.sha).toBe(a.sha);
+      finals.set(d.status, `${Number(finals.get(d.status) ?? 0) + 1}`);
+    }
+    console.log(`crash-points: final states ${JSON.stringify(Object.fromEntries(finals))}`);
+
+    for (const app of apps) {
+      const newest = accepted.filter((a) => a.app === app).at(-1);
+      if (!newest) continue;
+      const d = await server.deployment(newest.id);
+      expect(d.status, d.error ?? "").toBe("succeeded");
+      expect(await app.served()).toBe(newest.version);
+    }
+    expect((await fetch(`${server.url}/healthz`)).ok).toBe(true);
+  }, 290_000);
+});
