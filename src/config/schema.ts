@@ -52,6 +52,36 @@ export const zeroDowntimeSchema = z
   })
   .strict();
 
+/** `${NAME}` placeholders a health URL may keep until deploy time (the host's variables). */
+const HOST_VAR = /\$\{[A-Za-z_][A-Za-z0-9_]*\}/g;
+const healthUrl = z.string().refine((u) => URL.canParse(u.replace(HOST_VAR, "1")), "must be a URL");
+
+const name = z.string().regex(/^[A-Za-z0-9][\w.-]*$/, "names use letters, digits, . _ -");
+
+/** One Docker engine an app runs on: DOCKER_HOST syntax, or a docker context; neither is the local engine. */
+export const hostSchema = z
+  .object({
+    name,
+    docker: z
+      .string()
+      .regex(/^(unix|ssh|tcp):\/\/[^\s]+$/, "must be DOCKER_HOST syntax: unix://, ssh:// or tcp://")
+      .optional(),
+    context: name.optional(),
+    /** Extra variables for Compose (and the health URL) on this host. */
+    env: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a variable name"), z.coerce.string())
+      .default({}),
+  })
+  .strict()
+  .refine((h) => !(h.docker && h.context), { message: "docker and context are mutually exclusive", path: ["context"] });
+
+export const rolloutSchema = z
+  .object({
+    batch: z.coerce.number().int().min(1).default(1),
+    stopOnFailure: z.literal(true, { error: "only stopOnFailure: true is supported" }).default(true),
+  })
+  .strict();
+
 export const appSchema = z
   .object({
     repo: z
@@ -79,7 +109,7 @@ export const appSchema = z
     timeouts: timeoutsSchema.default(timeoutsSchema.parse({})),
     healthcheck: z
       .object({
-        url: z.url(),
+        url: healthUrl,
         expect: z.coerce.number().int().min(100).max(599).default(200),
         timeout: z.coerce.number().positive().max(MAX_SECONDS).default(60),
       })
@@ -93,10 +123,21 @@ export const appSchema = z
       .strict()
       .default({ preDeploy: [], postDeploy: [] }),
     zeroDowntime: zeroDowntimeSchema.optional(),
+    /** The Docker engines the app runs on, updated host by host; default: the local engine alone. */
+    hosts: z
+      .array(hostSchema)
+      .min(1)
+      .refine((hs) => new Set(hs.map((h) => h.name)).size === hs.length, "host names must be unique")
+      .optional(),
+    rollout: rolloutSchema.default({ batch: 1, stopOnFailure: true }),
     /** Seconds between checks of origin for missed pushes (trigger catch-up); unset = only at start. */
     poll: z.coerce.number().min(5).max(MAX_SECONDS).optional(),
   })
   .strict()
+  .refine((a) => !(a.hosts && a.zeroDowntime), {
+    message: "zeroDowntime on several hosts is not supported yet: drop hosts or zeroDowntime",
+    path: ["hosts"],
+  })
   .refine((a) => !(a.branch && a.tags), {
     message: "branch and tags are mutually exclusive: an app follows either a branch or tags",
     path: ["tags"],
@@ -131,6 +172,7 @@ export const configSchema = z
 export type RawConfig = z.infer<typeof configSchema>;
 export type AppSchema = z.infer<typeof appSchema>;
 export type Timeouts = z.infer<typeof timeoutsSchema>;
+export type HostConfig = z.infer<typeof hostSchema>;
 export type ZeroDowntime = z.infer<typeof zeroDowntimeSchema>;
 export type NginxProxyConfig = z.infer<typeof nginxSchema>;
 export type CaddyProxyConfig = z.infer<typeof caddySchema>;

@@ -21,7 +21,8 @@ export async function runHooks(
   };
   for (const [cmd, ...args] of hooks) {
     if (!cmd) continue;
-    const r = await run(cmd, args, { ...runOptions(ctx, kind), env });
+    const opts = runOptions(ctx, kind);
+    const r = await run(cmd, args, { ...opts, env: { ...opts.env, ...env } });
     if (r.exitCode !== 0) throw new StepFailed(kind, `${kind} hook \`${cmd} ${args.join(" ")}\` exited ${r.exitCode}`);
   }
   return { detail: `${hooks.length} hook(s) ran` };

@@ -107,5 +107,23 @@ export const appSummarySchema = {
         { type: "null" },
       ],
     },
+    hosts: {
+      description: "apps with hosts: one entry per host, in rollout order",
+      anyOf: [
+        {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              name: { type: "string" },
+              engine: { type: "string" },
+              currentSha: { type: ["string", "null"] },
+              healthy: { type: ["boolean", "null"] },
+            },
+          },
+        },
+        { type: "null" },
+      ],
+    },
   },
 } as const;

@@ -1,3 +1,4 @@
+import { resolveHealthUrl } from "../../config/hosts.js";
 import { containerIds } from "../../runners/compose.js";
 import type { StepContext } from "../context.js";
 import { runOptions } from "../context.js";
@@ -14,7 +15,7 @@ export async function health(ctx: StepContext, found: Readonly<Found>): Promise<
   const ids = await containerIds(ctx.compose, target, runOptions(ctx, "health"));
   const checked = [await waitForContainers(ctx, ids, "health")];
   const hc = ctx.app.healthcheck;
-  if (hc) checked.push(await waitForUrl(ctx, "health", hc.url, hc.expect, hc.timeout));
+  if (hc) checked.push(await waitForUrl(ctx, "health", resolveHealthUrl(hc.url, ctx.host), hc.expect, hc.timeout));
   const detail = checked.filter(Boolean).join("; ");
   return detail ? { detail } : { detail: "skipped: no health check configured", skipped: true };
 }
