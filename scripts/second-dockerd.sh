@@ -2,6 +2,7 @@
 # A second Docker engine on this machine, for the multi-host tests: its own socket, data root,
 # exec root, pidfile and bridge, no iptables, vfs storage. Needs root. Never touches the main engine.
 #   second-dockerd.sh start DIR   starts it; its socket is DIR/docker.sock (DOCKER_HOST=unix://DIR/docker.sock)
+#   second-dockerd.sh halt DIR    stops it, keeping its data (a host that went down); start brings it back
 #   second-dockerd.sh stop DIR    stops it (SIGTERM, then SIGKILL), removes its bridge and DIR
 # DIR must be a fresh directory under /tmp; its name gives the bridge its name and subnet.
 set -euo pipefail
@@ -14,17 +15,22 @@ bridge="h12br$((sum % 100000))"
 octet=$((sum % 200 + 20))
 pidfile="$dir/docker.pid"
 
-stop() {
+halt() {
   if [ -f "$pidfile" ]; then
     pid=$(cat "$pidfile")
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     kill -9 "$pid" 2>/dev/null || true
+    rm -f "$pidfile"
   fi
-  # Networks Compose made on this engine leave their bridges behind when it is killed.
-  for b in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1); do
-    [ "$b" = "$bridge" ] && ip link delete "$b" 2>/dev/null || true
-  done
+}
+
+stop() {
+  # The bridges of networks Compose made on this engine outlive it: note them while it answers.
+  nets=$(DOCKER_HOST="unix://$dir/docker.sock" docker network ls -q --filter driver=bridge 2>/dev/null || true)
+  halt
+  for id in $nets; do ip link delete "br-${id:0:12}" 2>/dev/null || true; done
+  ip link delete "$bridge" 2>/dev/null || true
   # The engine's mounts (exec root, vfs layers) must go before its files can.
   grep -o " $dir/[^ ]*" /proc/mounts 2>/dev/null | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done || true
   rm -rf "$dir"
@@ -58,8 +64,7 @@ start)
   tail -n 20 "$dir/dockerd.log" >&2
   exit 1
   ;;
-pause) kill -STOP "$(cat "$pidfile")" ;;
-kill) kill -9 "$(cat "$pidfile")" ;;
+halt) halt ;;
 stop) stop ;;
-*) echo "usage: second-dockerd.sh start|stop DIR" >&2; exit 2 ;;
+*) echo "usage: second-dockerd.sh start|halt|stop DIR" >&2; exit 2 ;;
 esac

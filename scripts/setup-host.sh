@@ -5,8 +5,11 @@
 # and with DEPLOYER_SETUP_BROWSER=1 (npm test) Debian's chromium for the dashboard tests.
 # Installs missing Debian packages with apt-get (needs root) and starts dockerd if no engine answers.
 # Quick and silent when everything is already there.
+# `setup-host.sh second-engine start|stop DIR`: a second Docker engine for the multi-host tests
+# (scripts/second-dockerd.sh); the tests that need it start and stop it themselves.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+if [ "${1:-}" = second-engine ]; then shift; exec bash "$here/second-dockerd.sh" "$@"; fi
 
 need=()
 command -v git >/dev/null || need+=(git)
