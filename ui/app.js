@@ -44,7 +44,10 @@ const button = (label, onClick) => {
 
 const yesNo = (v) => (v === null ? "–" : v ? "yes" : "no");
 // An app on several hosts: each host's health, in rollout order.
-const healthText = (a) => (a.hosts ? a.hosts.map((h) => `${h.name}: ${yesNo(h.healthy)}`).join(", ") : yesNo(a.healthy));
+const healthText = (a) =>
+  a.hosts
+    ? a.hosts.map((h) => `${h.name}: ${h.containers === null ? "unreachable" : yesNo(h.healthy)}`).join(", ")
+    : yesNo(a.healthy);
 
 async function renderApps() {
   const apps = await api("GET", "/api/apps");

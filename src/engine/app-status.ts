@@ -1,5 +1,8 @@
+import { composeTarget } from "../config/app-compose.js";
 import { appHosts, type DockerHost, resolveHealthUrl } from "../config/hosts.js";
 import type { AppConfig } from "../config/types.js";
+import { runningContainers } from "../runners/docker.js";
+import { onEngine } from "../runners/docker-host.js";
 import { probe } from "../runners/http.js";
 import type { Serving } from "../store/serving.js";
 import type { Deployment } from "../store/types.js";
@@ -27,6 +30,8 @@ export interface HostStatus {
   currentSha: string | null;
   /** Its health URL (with `${HOST}` and its env) asked now; as for the app without one. */
   healthy: boolean | null;
+  /** Running containers of the app's Compose project on this engine now; null when the engine does not answer. */
+  containers: number | null;
 }
 
 /**
@@ -47,12 +52,19 @@ function allHealthy(hosts: HostStatus[]): boolean | null {
 function hostStatuses(app: AppConfig, currentSha: string | null): Promise<HostStatus[]> | null {
   const hosts = appHosts(app);
   if (!hosts) return null;
+  let project: string;
+  try {
+    ({ project } = composeTarget(app));
+  } catch {
+    project = app.name; // An unreadable .env fails the app's deploys with the reason; status still answers.
+  }
   return Promise.all(
     hosts.map(async (h) => ({
       name: h.name,
       engine: h.context ? `context ${h.context}` : (h.dockerHost ?? "local engine"),
       currentSha,
       healthy: await isHealthy(app, currentSha !== null, h),
+      containers: (await runningContainers(project, onEngine({ step: "status", timeoutMs: 3000 }, h))) ?? null,
     })),
   );
 }

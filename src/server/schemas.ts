@@ -119,6 +119,7 @@ export const appSummarySchema = {
               engine: { type: "string" },
               currentSha: { type: ["string", "null"] },
               healthy: { type: ["boolean", "null"] },
+              containers: { type: ["integer", "null"], description: "running containers there now; null: unreachable" },
             },
           },
         },

@@ -85,8 +85,8 @@ describe("multi-host rollouts (e2e, two Docker engines)", () => {
 
     const [status] = (await sc.server.api("GET", "/api/apps")).body;
     expect(status.hosts).toEqual([
-      { name: "a", engine: "local engine", currentSha: sha, healthy: true },
-      { name: "b", engine: engine.dockerHost, currentSha: sha, healthy: true },
+      { name: "a", engine: "local engine", currentSha: sha, healthy: true, containers: 1 },
+      { name: "b", engine: engine.dockerHost, currentSha: sha, healthy: true, containers: 1 },
     ]);
     const cli = await sc.server.cli("status");
     expect(cli.code, cli.stderr).toBe(0);
@@ -110,6 +110,10 @@ describe("multi-host rollouts (e2e, two Docker engines)", () => {
     expect(steps).toContain("up@a:succeeded");
     expect(steps).toContain("build@b:failed");
     expect(await servedOn(ports.a)).toBe("two");
+    const [status] = (await sc.server.api("GET", "/api/apps")).body;
+    expect(status.hosts[1]).toMatchObject({ name: "b", healthy: false, containers: null });
+    expect(status.healthy).toBe(false);
+    expect((await sc.server.cli("status")).stdout).toMatch(/b \(unix:\S+\) unreachable/);
   }, 240_000);
 
   it("converges after kill -9 mid-rollout: every host on one commit, and the record says which", async () => {

@@ -13,7 +13,7 @@ function rows(a: AppStatus): string[][] {
   const hosts: (HostStatus | undefined)[] = a.hosts ?? [undefined];
   return hosts.map((h) => [
     a.name,
-    h ? `${h.name} (${h.engine})` : "-",
+    h ? `${h.name} (${h.engine})${h.containers === null ? " unreachable" : ""}` : "-",
     a.branch ?? "-",
     shortSha(h ? h.currentSha : a.currentSha),
     yesNo(h ? h.healthy : a.healthy),
