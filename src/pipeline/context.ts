@@ -51,20 +51,21 @@ export function withDeadline(ctx: DeployContext, seconds: number): StepContext {
 
 /**
  * Run options for a command of this deployment: its checkout, its log, its cancel signal, and what is
- * left of its step's time budget; on a multi-host app, the environment of the step's host's engine.
+ * left of its step's time budget. For git: docker and Compose commands use `engineOptions`.
  */
 export function runOptions(ctx: StepContext, step: string): RunOptions & { cwd: string } {
-  return onEngine(
-    {
-      cwd: ctx.app.path,
-      step,
-      timeoutMs: Math.max(1, ctx.deadline - Date.now()),
-      timeoutSeconds: ctx.stepSeconds,
-      signal: ctx.signal,
-      log: ctx.log,
-      onProcessGroup: (pgid) =>
-        ctx.store.setPgid(ctx.deployment.id, pgid, pgid === null ? null : processStartTime(pgid)),
-    },
-    ctx.host,
-  );
+  return {
+    cwd: ctx.app.path,
+    step,
+    timeoutMs: Math.max(1, ctx.deadline - Date.now()),
+    timeoutSeconds: ctx.stepSeconds,
+    signal: ctx.signal,
+    log: ctx.log,
+    onProcessGroup: (pgid) => ctx.store.setPgid(ctx.deployment.id, pgid, pgid === null ? null : processStartTime(pgid)),
+  };
+}
+
+/** Run options for a docker or Compose command (or a hook): on a multi-host app, on the step's host's engine. */
+export function engineOptions(ctx: StepContext, step: string): RunOptions & { cwd: string } {
+  return onEngine(runOptions(ctx, step), ctx.host);
 }

@@ -2,7 +2,7 @@ import type { ComposeTarget } from "../../config/app-compose.js";
 import * as compose from "../../runners/compose.js";
 import { buildImage, imageExists } from "../../runners/docker.js";
 import type { StepContext } from "../context.js";
-import { runOptions } from "../context.js";
+import { engineOptions } from "../context.js";
 import { type Found, need, type StepOutcome } from "../step.js";
 
 /**
@@ -16,7 +16,7 @@ export async function buildServices(
   services: compose.ComposeService[],
 ): Promise<void> {
   ctx.touched.add("images");
-  const opts = runOptions(ctx, "build");
+  const opts = engineOptions(ctx, "build");
   const viaCompose: string[] = [];
   for (const s of services) {
     if (s.build?.plain) await buildImage(s.image, s.build, opts);
@@ -33,7 +33,7 @@ export async function build(ctx: StepContext, found: Readonly<Found>): Promise<S
   const { target, services, rebuild } = need(found, "plan", "build");
   const names = rebuild.map((r) => r.service);
   if (ctx.host) {
-    const opts = runOptions(ctx, "build");
+    const opts = engineOptions(ctx, "build");
     for (const s of services.filter((s) => s.build && !names.includes(s.name))) {
       if (!(await imageExists(s.image, opts))) names.push(s.name);
     }

@@ -24,6 +24,7 @@ const { recover } = await import("../../../src/pipeline/recover.js");
 const { onHost, rollout } = await import("../../../src/pipeline/hosts.js");
 const { deploySteps, rollbackSteps } = await import("../../../src/pipeline/steps/index.js");
 const { recreate } = await import("../../../src/pipeline/strategies/recreate.js");
+const { engineOptions, runOptions } = await import("../../../src/pipeline/context.js");
 
 const YAML = `apps:
   shop:
@@ -133,6 +134,15 @@ describe("multi-host steps", () => {
     );
     expect(ctx.hostTouches.get("b")).toEqual(new Set(["containers"]));
     expect(ctx.touched.has("containers")).toBe(true);
+  });
+});
+
+describe("a host's engine", () => {
+  it("is what docker and Compose commands (and hooks) run on; git never sees the host's variables", () => {
+    const ctx = { ...p.context(p.claim(2)), host: B, deadline: Date.now() + 1000, stepSeconds: 1 };
+    expect(runOptions(ctx, "sync").env).toBeUndefined();
+    expect(engineOptions(ctx, "up").env).toMatchObject({ DOCKER_HOST: "unix:///run/b.sock", PORT: "8081" });
+    expect(engineOptions({ ...ctx, host: undefined }, "up").env).toBeUndefined();
   });
 });
 
