@@ -82,6 +82,17 @@ export const rolloutSchema = z
   })
   .strict();
 
+/** Each `${NAME}` a multi-host app's health URL kept must be defined on every host. */
+function healthVarProblems(url: string | undefined, hosts: z.infer<typeof hostSchema>[] | undefined): string[] {
+  if (!url || !hosts) return [];
+  const names = [...url.matchAll(HOST_VAR)].map((m) => m[0].slice(2, -1));
+  return names.flatMap((n) =>
+    n === "HOST" || n === "HOST_NAME"
+      ? []
+      : hosts.filter((h) => !(n in h.env)).map((h) => `\${${n}} is not in host ${h.name}'s env`),
+  );
+}
+
 export const appSchema = z
   .object({
     repo: z
@@ -137,6 +148,10 @@ export const appSchema = z
   .refine((a) => !(a.hosts && a.zeroDowntime), {
     message: "zeroDowntime on several hosts is not supported yet: drop hosts or zeroDowntime",
     path: ["hosts"],
+  })
+  .superRefine((a, ctx) => {
+    for (const problem of healthVarProblems(a.healthcheck?.url, a.hosts))
+      ctx.addIssue({ code: "custom", message: problem, path: ["healthcheck", "url"] });
   })
   .refine((a) => !(a.branch && a.tags), {
     message: "branch and tags are mutually exclusive: an app follows either a branch or tags",

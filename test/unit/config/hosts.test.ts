@@ -66,6 +66,13 @@ describe("hosts config", () => {
     expect(resolveHealthUrl(app.healthcheck!.url, a)).toBe("http://10.0.0.7:8081/up");
   });
 
+  it("refuses a health URL variable that some host does not define", () => {
+    const found = problems(
+      `    healthcheck: { url: "http://\${HOST}:\${PORT}/" }\n    hosts:\n      - { name: a, env: { PORT: "1" } }\n      - { name: b }\n`,
+    );
+    expect(found.join()).toContain("healthcheck.url: ${PORT} is not in host b's env");
+  });
+
   it("without hosts, ${HOST} in a health URL is an ordinary (missing) variable", () => {
     expect(problems(`    healthcheck: { url: "http://\${HOST}/" }\n`).join()).toContain("HOST is not set");
   });
