@@ -5,8 +5,13 @@
 # and with DEPLOYER_SETUP_BROWSER=1 (npm test) Debian's chromium for the dashboard tests.
 # Installs missing Debian packages with apt-get (needs root) and starts dockerd if no engine answers.
 # Quick and silent when everything is already there.
+# `setup-host.sh second-engine start|halt|stop DIR` (scripts/second-dockerd.sh) and
+# `setup-host.sh sshd start DIR PORT|stop DIR` (scripts/test-sshd.sh): a second Docker engine and an
+# OpenSSH server on loopback for the multi-host tests, which start and stop them themselves.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+if [ "${1:-}" = second-engine ]; then shift; exec bash "$here/second-dockerd.sh" "$@"; fi
+if [ "${1:-}" = sshd ]; then shift; exec bash "$here/test-sshd.sh" "$@"; fi
 
 need=()
 command -v git >/dev/null || need+=(git)
@@ -17,6 +22,12 @@ command -v file >/dev/null || need+=(file)
 # The zero-downtime proxies: the example runs behind nginx, the tests use nginx and caddy.
 command -v nginx >/dev/null || need+=(nginx)
 command -v caddy >/dev/null || need+=(caddy)
+# The ssh:// multi-host tests log in to an sshd on a loopback port.
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+# Compose v1's docker-py needs paramiko for any ssh:// engine, even when it runs the ssh client.
+if command -v docker-compose >/dev/null && [ -x /usr/bin/python3 ] && ! /usr/bin/python3 -c 'import paramiko' 2>/dev/null; then
+  need+=(python3-paramiko)
+fi
 if [ "${DEPLOYER_SETUP_BROWSER:-}" = 1 ] && ! command -v chromium >/dev/null; then need+=(chromium); fi
 
 if [ ${#need[@]} -gt 0 ]; then

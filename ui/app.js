@@ -42,6 +42,13 @@ const button = (label, onClick) => {
   return b;
 };
 
+const yesNo = (v) => (v === null ? "–" : v ? "yes" : "no");
+// An app on several hosts: each host's health, in rollout order.
+const healthText = (a) =>
+  a.hosts
+    ? a.hosts.map((h) => `${h.name}: ${h.containers === null ? "unreachable" : yesNo(h.healthy)}`).join(", ")
+    : yesNo(a.healthy);
+
 async function renderApps() {
   const apps = await api("GET", "/api/apps");
   const body = $("#apps tbody");
@@ -77,7 +84,7 @@ async function renderApps() {
       el("td", a.name),
       el("td", a.branch ?? "–"),
       el("td", short(a.currentSha), "mono"),
-      el("td", a.healthy === null ? "–" : a.healthy ? "yes" : "no"),
+      el("td", healthText(a)),
       el("td", a.serving ? `${a.serving.name} since ${new Date(a.serving.since).toLocaleTimeString()}` : "–", "mono"),
       lastCell,
       actions,

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import { parseDocument } from "yaml";
 import { ConfigError } from "../errors.js";
+import { deferredHealthVars } from "./hosts.js";
 import { interpolate } from "./interpolate.js";
 import { configSchema } from "./schema.js";
 import { type AppConfig, type Config, DEFAULT_REBUILD_ON } from "./types.js";
@@ -46,7 +47,8 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
 
   const doc = parseDocument(text);
   if (doc.errors.length > 0) fail(doc.errors.map((e) => `YAML: ${e.message}`));
-  const { value, problems } = interpolate(doc.toJS() ?? {}, env);
+  const tree = doc.toJS() ?? {};
+  const { value, problems } = interpolate(tree, env, [], [], keepHostVars(tree));
   if (problems.length > 0) fail(problems);
 
   const parsed = configSchema.safeParse(value);
@@ -86,6 +88,16 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
     apps,
   };
   return deepFreeze(config);
+}
+
+/** In `apps.<app>.healthcheck.url`, the app's host variables wait for deploy time. */
+function keepHostVars(tree: unknown): (keyPath: string[], name: string) => boolean {
+  const apps = (tree as { apps?: Record<string, unknown> } | null)?.apps ?? {};
+  return (keyPath, name) => {
+    const [top, app, block, key] = keyPath;
+    if (top !== "apps" || block !== "healthcheck" || key !== "url" || keyPath.length !== 4 || !app) return false;
+    return Object.hasOwn(apps, app) && deferredHealthVars(apps[app]).has(name);
+  };
 }
 
 function checkoutProblem(path: string): string | undefined {

@@ -80,6 +80,47 @@ export const notifySchema = z
   })
   .strict();
 
+/** `${NAME}` placeholders a health URL may keep until deploy time (the host's variables). */
+const HOST_VAR = /\$\{[A-Za-z_][A-Za-z0-9_]*\}/g;
+const healthUrl = z.string().refine((u) => URL.canParse(u.replace(HOST_VAR, "1")), "must be a URL");
+
+const name = z.string().regex(/^[A-Za-z0-9][\w.-]*$/, "names use letters, digits, . _ -");
+
+/** One Docker engine an app runs on: DOCKER_HOST syntax, or a docker context; neither is the local engine. */
+export const hostSchema = z
+  .object({
+    name,
+    docker: z
+      .string()
+      .regex(/^(unix|ssh|tcp):\/\/[^\s]+$/, "must be DOCKER_HOST syntax: unix://, ssh:// or tcp://")
+      .optional(),
+    context: name.optional(),
+    /** Extra variables for Compose (and the health URL) on this host. */
+    env: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a variable name"), z.coerce.string())
+      .default({}),
+  })
+  .strict()
+  .refine((h) => !(h.docker && h.context), { message: "docker and context are mutually exclusive", path: ["context"] });
+
+export const rolloutSchema = z
+  .object({
+    batch: z.coerce.number().int().min(1).default(1),
+    stopOnFailure: z.literal(true, { error: "only stopOnFailure: true is supported" }).default(true),
+  })
+  .strict();
+
+/** Each `${NAME}` a multi-host app's health URL kept must be defined on every host. */
+function healthVarProblems(url: string | undefined, hosts: z.infer<typeof hostSchema>[] | undefined): string[] {
+  if (!url || !hosts) return [];
+  const names = [...url.matchAll(HOST_VAR)].map((m) => m[0].slice(2, -1));
+  return names.flatMap((n) =>
+    n === "HOST" || n === "HOST_NAME"
+      ? []
+      : hosts.filter((h) => !(n in h.env)).map((h) => `\${${n}} is not in host ${h.name}'s env`),
+  );
+}
+
 export const appSchema = z
   .object({
     repo: z
@@ -107,7 +148,7 @@ export const appSchema = z
     timeouts: timeoutsSchema.default(timeoutsSchema.parse({})),
     healthcheck: z
       .object({
-        url: z.url(),
+        url: healthUrl,
         expect: z.coerce.number().int().min(100).max(599).default(200),
         timeout: z.coerce.number().positive().max(MAX_SECONDS).default(60),
       })
@@ -121,12 +162,27 @@ export const appSchema = z
       .strict()
       .default({ preDeploy: [], postDeploy: [] }),
     zeroDowntime: zeroDowntimeSchema.optional(),
+    /** The Docker engines the app runs on, updated host by host; default: the local engine alone. */
+    hosts: z
+      .array(hostSchema)
+      .min(1)
+      .refine((hs) => new Set(hs.map((h) => h.name)).size === hs.length, "host names must be unique")
+      .optional(),
+    rollout: rolloutSchema.default({ batch: 1, stopOnFailure: true }),
     /** Seconds between checks of origin for missed pushes (trigger catch-up); unset = only at start. */
     poll: z.coerce.number().min(5).max(MAX_SECONDS).optional(),
     report: reportSchema.optional(),
     notify: z.array(notifySchema).default([]),
   })
   .strict()
+  .refine((a) => !(a.hosts && a.zeroDowntime), {
+    message: "zeroDowntime on several hosts is not supported yet: drop hosts or zeroDowntime",
+    path: ["hosts"],
+  })
+  .superRefine((a, ctx) => {
+    for (const problem of healthVarProblems(a.healthcheck?.url, a.hosts))
+      ctx.addIssue({ code: "custom", message: problem, path: ["healthcheck", "url"] });
+  })
   .refine((a) => !(a.branch && a.tags), {
     message: "branch and tags are mutually exclusive: an app follows either a branch or tags",
     path: ["tags"],
@@ -166,6 +222,8 @@ export type Timeouts = z.infer<typeof timeoutsSchema>;
 export type ReportConfig = z.infer<typeof reportSchema>;
 export type NotifyConfig = z.infer<typeof notifySchema>;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+
+export type HostConfig = z.infer<typeof hostSchema>;
 export type ZeroDowntime = z.infer<typeof zeroDowntimeSchema>;
 export type NginxProxyConfig = z.infer<typeof nginxSchema>;
 export type CaddyProxyConfig = z.infer<typeof caddySchema>;

@@ -1,7 +1,9 @@
 import type { Logger } from "pino";
+import type { DockerHost } from "../config/hosts.js";
 import type { AppConfig, Config } from "../config/types.js";
 import { processStartTime } from "../helpers/proc-start.js";
 import type { ComposeCli } from "../runners/compose.js";
+import { onEngine } from "../runners/docker-host.js";
 import type { LogSink, RunOptions } from "../runners/exec.js";
 import type { DeploymentStore } from "../store/deployments.js";
 import type { ServingStore } from "../store/serving.js";
@@ -28,6 +30,10 @@ export interface DeployContext {
   readonly touched: Set<Touched>;
   /** Set while rolling back after a failure: the failed deployment's own record must not change. */
   readonly recovering?: boolean;
+  /** The engine this step's docker and Compose commands run on; unset: the local engine (no `hosts`). */
+  readonly host?: DockerHost | undefined;
+  /** Multi-host apps: what each host's steps changed, by host name, so recovery rolls back exactly those. */
+  readonly hostTouches?: Map<string, Set<Touched>>;
 }
 
 /** A context inside one step: its commands share the step's time budget. */
@@ -45,7 +51,7 @@ export function withDeadline(ctx: DeployContext, seconds: number): StepContext {
 
 /**
  * Run options for a command of this deployment: its checkout, its log, its cancel signal, and what is
- * left of its step's time budget.
+ * left of its step's time budget. For git: docker and Compose commands use `engineOptions`.
  */
 export function runOptions(ctx: StepContext, step: string): RunOptions & { cwd: string } {
   return {
@@ -57,4 +63,9 @@ export function runOptions(ctx: StepContext, step: string): RunOptions & { cwd: 
     log: ctx.log,
     onProcessGroup: (pgid) => ctx.store.setPgid(ctx.deployment.id, pgid, pgid === null ? null : processStartTime(pgid)),
   };
+}
+
+/** Run options for a docker or Compose command (or a hook): on a multi-host app, on the step's host's engine. */
+export function engineOptions(ctx: StepContext, step: string): RunOptions & { cwd: string } {
+  return onEngine(runOptions(ctx, step), ctx.host);
 }

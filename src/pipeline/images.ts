@@ -1,7 +1,7 @@
 import type { ComposeService } from "../runners/compose.js";
 import { imageExists, imageTags, removeImageTag, splitImageRef, tagImage } from "../runners/docker.js";
 import type { StepContext } from "./context.js";
-import { runOptions } from "./context.js";
+import { engineOptions } from "./context.js";
 
 const TAG_PREFIX = "deployer-";
 
@@ -16,7 +16,7 @@ function built(services: ComposeService[]) {
 
 /** Tags the image every built service now runs with this deployment's commit. */
 export async function tagDeployedImages(ctx: StepContext, services: ComposeService[]): Promise<void> {
-  const opts = runOptions(ctx, "finalize");
+  const opts = engineOptions(ctx, "finalize");
   for (const s of built(services)) await tagImage(s.image, commitTag(s.image, ctx.deployment.sha), opts);
 }
 
@@ -25,7 +25,7 @@ export async function tagDeployedImages(ctx: StepContext, services: ComposeServi
  * Returns the services that have no such image (they need a build).
  */
 export async function restoreImages(ctx: StepContext, services: ComposeService[], sha: string): Promise<string[]> {
-  const opts = runOptions(ctx, "images");
+  const opts = engineOptions(ctx, "images");
   const missing: string[] = [];
   for (const s of built(services)) {
     const tagged = commitTag(s.image, sha);
@@ -37,7 +37,7 @@ export async function restoreImages(ctx: StepContext, services: ComposeService[]
 
 /** Removes commit tags of images other than those of the app's last `keepImages` succeeded commits. */
 export async function pruneImageTags(ctx: StepContext, services: ComposeService[]): Promise<number> {
-  const opts = runOptions(ctx, "finalize");
+  const opts = engineOptions(ctx, "finalize");
   // This deployment is not recorded as succeeded yet: it is one of the `keepImages`.
   const keep = new Set(ctx.store.succeededShas(ctx.app.name, ctx.config.keepImages - 1));
   keep.add(ctx.deployment.sha);

@@ -1,3 +1,4 @@
+import { appHosts } from "../config/hosts.js";
 import { Cancelled, DeploySkipped } from "../errors.js";
 import type { Deployment } from "../store/types.js";
 import type { DeployContext } from "./context.js";
@@ -29,6 +30,7 @@ async function deploy(deps: PipelineDeps, deployment: Deployment, signal: AbortS
   }
   const log = deps.logs.sink(deployment.id);
   const strategy = strategyFor(app);
+  const targets = { hosts: appHosts(app), batch: app.rollout.batch };
   const { config, store, serving, compose, logger } = deps;
   const ctx: DeployContext = {
     config,
@@ -42,11 +44,14 @@ async function deploy(deps: PipelineDeps, deployment: Deployment, signal: AbortS
     signal,
     branch,
     touched: new Set(),
+    // Steps before the rollout (plan's image checks, the hooks) use the first host's engine.
+    host: targets.hosts?.[0],
+    hostTouches: new Map(),
   };
   const by = deployment.actor ? ` by ${deployment.actor}` : "";
   log.line(`deployment ${deployment.id} of ${app.name} at ${deployment.sha} (${deployment.trigger}${by})`);
 
-  const steps = deployment.trigger === "rollback" ? rollbackSteps(strategy) : deploySteps(strategy);
+  const steps = deployment.trigger === "rollback" ? rollbackSteps(strategy, targets) : deploySteps(strategy, targets);
   const result = await runSteps(ctx, steps, deps);
   if (result.ok) {
     deps.store.finish(deployment.id, result.halted ? "skipped" : "succeeded", result.halted ?? null);

@@ -6,7 +6,7 @@ import type { ComposeService } from "../runners/compose.js";
 import { imageExists } from "../runners/docker.js";
 import * as git from "../runners/git.js";
 import type { DeployContext, StepContext } from "./context.js";
-import { runOptions } from "./context.js";
+import { engineOptions, runOptions } from "./context.js";
 import type { BuiltService, PlanInput } from "./plan.js";
 
 export const REBUILD_TRIGGER = "REBUILD_TRIGGER";
@@ -66,7 +66,8 @@ export async function gatherPlanInput(
   ctx.log.line(`changed files since ${base ? shortSha(base) : "(none)"}: ${changed.length}`);
   for (const f of changed.slice(0, 50)) ctx.log.line(`  ${escapeControl(f)}`);
   const missingImages: string[] = [];
-  for (const s of built) if (!(await imageExists(s.image, opts))) missingImages.push(s.name);
+  const engine = engineOptions(ctx, "plan");
+  for (const s of built) if (!(await imageExists(s.image, engine))) missingImages.push(s.name);
   return {
     changed,
     services: built.map((s) => describeBuild(ctx.app.path, s)),

@@ -1,8 +1,10 @@
+import { appHosts } from "../config/hosts.js";
 import { describeError } from "../errors.js";
 import * as git from "../runners/git.js";
 import { type DeployContext, runOptions, type StepContext, withDeadline } from "./context.js";
 import type { PipelineDeps } from "./deps.js";
 import { restoreImages } from "./images.js";
+import { rollBackHosts } from "./recover-hosts.js";
 import { runSteps } from "./run-steps.js";
 import { resolveServices } from "./services.js";
 import type { Found } from "./step.js";
@@ -26,6 +28,9 @@ export async function recover(
     await strategy.cleanup?.(ctx, found);
     const previous = deps.store.lastSucceeded(ctx.app.name, ctx.deployment.id);
     const containers = ctx.touched.has("containers");
+    const hosts = appHosts(ctx.app);
+    if (hosts && previous && ctx.hostTouches?.size)
+      return await rollBackHosts(ctx, previous.sha, strategy, deps, hosts);
     if (containers && previous) return await rollBackTo(ctx, previous.sha, strategy, deps);
     const previousSha = found.sync?.previousSha;
     if (ctx.touched.has("checkout") && previousSha) {

@@ -1,7 +1,7 @@
 import { StepFailed } from "../errors.js";
 import { run } from "../runners/exec.js";
 import type { StepContext } from "./context.js";
-import { runOptions } from "./context.js";
+import { engineOptions } from "./context.js";
 import type { Found, StepOutcome } from "./step.js";
 
 /** Runs the app's configured argv hooks in its checkout; the first failure stops the deployment. */
@@ -21,7 +21,8 @@ export async function runHooks(
   };
   for (const [cmd, ...args] of hooks) {
     if (!cmd) continue;
-    const r = await run(cmd, args, { ...runOptions(ctx, kind), env });
+    const opts = engineOptions(ctx, kind);
+    const r = await run(cmd, args, { ...opts, env: { ...opts.env, ...env } });
     if (r.exitCode !== 0) throw new StepFailed(kind, `${kind} hook \`${cmd} ${args.join(" ")}\` exited ${r.exitCode}`);
   }
   return { detail: `${hooks.length} hook(s) ran` };

@@ -3,7 +3,7 @@ import { Cancelled, StepFailed } from "../errors.js";
 import { inspectContainers } from "../runners/docker.js";
 import { probe } from "../runners/http.js";
 import type { StepContext } from "./context.js";
-import { runOptions } from "./context.js";
+import { engineOptions } from "./context.js";
 
 // Often enough that a new container takes traffic soon after it can; cheap (one inspect or one GET).
 const POLL_MS = 200;
@@ -13,7 +13,7 @@ const POLL_MS = 200;
  * healthcheck to be healthy. Returns what was checked, or undefined when no container has a healthcheck.
  */
 export async function waitForContainers(ctx: StepContext, ids: string[], step: string): Promise<string | undefined> {
-  const opts = runOptions(ctx, step);
+  const opts = engineOptions(ctx, step);
   // A container that crashed at start (or loops restarting) is a failed deploy, health check or not.
   // One that exited 0 is a finished one-shot job.
   const crashed = (await inspectContainers(ids, opts)).find(

@@ -33,6 +33,9 @@ export const dockerCommands = {
       `label=com.docker.compose.service=${service}`,
     ),
   removeContainers: (ids: string[]): Argv => dockerArgv("rm", "-f", ...ids),
+  /** The running containers of one Compose project. */
+  projectContainers: (project: string): Argv =>
+    dockerArgv("ps", "-q", "--no-trunc", "--filter", `label=com.docker.compose.project=${project}`),
   /** What `compose build` runs for a plain build (context, Dockerfile, args, target), without Compose. */
   build: (image: string, spec: BuildSpec): Argv =>
     dockerArgv(
@@ -119,6 +122,12 @@ export async function serviceContainers(project: string, service: string, opts: 
   const r = await runArgv(dockerCommands.serviceContainers(project, service), { ...opts, quiet: true });
   if (r.exitCode !== 0) throw new DockerError(`docker ps failed: ${r.stderr.trim().split("\n").slice(-2).join(" ")}`);
   return r.stdout.split(/\s+/).filter(Boolean);
+}
+
+/** How many containers of a Compose project run; undefined when the engine does not answer. */
+export async function runningContainers(project: string, opts: RunOptions): Promise<number | undefined> {
+  const r = await runArgv(dockerCommands.projectContainers(project), { ...opts, quiet: true }).catch(() => undefined);
+  return r?.exitCode === 0 ? r.stdout.split(/\s+/).filter(Boolean).length : undefined;
 }
 
 /** Removes containers at once (SIGKILL); gone already is fine. */

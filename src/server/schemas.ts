@@ -123,5 +123,24 @@ export const appSummarySchema = {
         { type: "null" },
       ],
     },
+    hosts: {
+      description: "apps with hosts: one entry per host, in rollout order",
+      anyOf: [
+        {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              name: { type: "string" },
+              engine: { type: "string" },
+              currentSha: { type: ["string", "null"] },
+              healthy: { type: ["boolean", "null"] },
+              containers: { type: ["integer", "null"], description: "running containers there now; null: unreachable" },
+            },
+          },
+        },
+        { type: "null" },
+      ],
+    },
   },
 } as const;

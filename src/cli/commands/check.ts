@@ -2,12 +2,15 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { composeTarget, projectClashes } from "../../config/app-compose.js";
+import { appHosts } from "../../config/hosts.js";
+import type { AppConfig } from "../../config/types.js";
 import { appBranch } from "../../engine/requests.js";
 import { ConfigError } from "../../errors.js";
 import { trafficProblems } from "../../pipeline/traffic-rules.js";
 import { detectCompose } from "../../runners/compose.js";
 import { services } from "../../runners/compose-config.js";
 import { dockerAvailable } from "../../runners/docker.js";
+import { describeHost, unreachable } from "../../runners/docker-host.js";
 import { run } from "../../runners/exec.js";
 import * as git from "../../runners/git.js";
 import { requireConfig } from "../context.js";
@@ -55,6 +58,7 @@ export async function findProblems(
       const service = found?.find((s) => s.name === zd.service);
       if (found) for (const p of trafficProblems(service, zd)) problems.push(`apps.${app.name}.zeroDowntime: ${p}`);
     }
+    problems.push(...(await hostProblems(app)));
     const branch = await appBranch(app).catch(() => undefined);
     if (!branch) problems.push(`apps.${app.name}.branch: not set and the checkout is not on a branch`);
     else if (gitOk) {
@@ -68,6 +72,16 @@ export async function findProblems(
   const warnings = weakTokenWarnings(config.apiToken, config.file);
   const summary = `${config.file}: ${Object.keys(config.apps).length} app(s); compose ${compose ? `${compose.version} (${compose.argv.join(" ")})` : "missing"}`;
   return { problems, summary, warnings };
+}
+
+/** Each of the app's hosts must answer `docker info` through its own DOCKER_HOST or context. */
+async function hostProblems(app: AppConfig): Promise<string[]> {
+  const hosts = appHosts(app) ?? [];
+  const answers = await Promise.all(hosts.map((h) => unreachable(h)));
+  return hosts.flatMap((h, i) => {
+    const why = answers[i];
+    return why ? [`apps.${app.name}.hosts: host ${describeHost(h)} is unreachable: ${why}`] : [];
+  });
 }
 
 /** An API token short enough to guess (or typed by hand): a warning, since the API still works. */

@@ -1,8 +1,8 @@
 import type { ComposeTarget } from "../../config/app-compose.js";
 import * as compose from "../../runners/compose.js";
-import { buildImage } from "../../runners/docker.js";
+import { buildImage, imageExists } from "../../runners/docker.js";
 import type { StepContext } from "../context.js";
-import { runOptions } from "../context.js";
+import { engineOptions } from "../context.js";
 import { type Found, need, type StepOutcome } from "../step.js";
 
 /**
@@ -16,7 +16,7 @@ export async function buildServices(
   services: compose.ComposeService[],
 ): Promise<void> {
   ctx.touched.add("images");
-  const opts = runOptions(ctx, "build");
+  const opts = engineOptions(ctx, "build");
   const viaCompose: string[] = [];
   for (const s of services) {
     if (s.build?.plain) await buildImage(s.image, s.build, opts);
@@ -25,10 +25,19 @@ export async function buildServices(
   if (viaCompose.length > 0) await compose.build(ctx.compose, target, viaCompose, opts);
 }
 
-/** Builds the services the plan chose; nothing else. */
+/**
+ * Builds the services the plan chose; nothing else. On one of several hosts, also those whose image
+ * this host's engine lacks (a host added later, or one whose images were pruned by hand).
+ */
 export async function build(ctx: StepContext, found: Readonly<Found>): Promise<StepOutcome> {
   const { target, services, rebuild } = need(found, "plan", "build");
   const names = rebuild.map((r) => r.service);
+  if (ctx.host) {
+    const opts = engineOptions(ctx, "build");
+    for (const s of services.filter((s) => s.build && !names.includes(s.name))) {
+      if (!(await imageExists(s.image, opts))) names.push(s.name);
+    }
+  }
   if (names.length === 0) return { detail: "skipped: nothing to rebuild", skipped: true };
   await buildServices(
     ctx,

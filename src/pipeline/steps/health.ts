@@ -1,6 +1,7 @@
+import { resolveHealthUrl } from "../../config/hosts.js";
 import { containerIds } from "../../runners/compose.js";
 import type { StepContext } from "../context.js";
-import { runOptions } from "../context.js";
+import { engineOptions } from "../context.js";
 import type { Found, StepOutcome } from "../step.js";
 import { need } from "../step.js";
 import { waitForContainers, waitForUrl } from "../wait-healthy.js";
@@ -11,10 +12,10 @@ import { waitForContainers, waitForUrl } from "../wait-healthy.js";
  */
 export async function health(ctx: StepContext, found: Readonly<Found>): Promise<StepOutcome> {
   const { target } = need(found, "plan", "health");
-  const ids = await containerIds(ctx.compose, target, runOptions(ctx, "health"));
+  const ids = await containerIds(ctx.compose, target, engineOptions(ctx, "health"));
   const checked = [await waitForContainers(ctx, ids, "health")];
   const hc = ctx.app.healthcheck;
-  if (hc) checked.push(await waitForUrl(ctx, "health", hc.url, hc.expect, hc.timeout));
+  if (hc) checked.push(await waitForUrl(ctx, "health", resolveHealthUrl(hc.url, ctx.host), hc.expect, hc.timeout));
   const detail = checked.filter(Boolean).join("; ");
   return detail ? { detail } : { detail: "skipped: no health check configured", skipped: true };
 }

@@ -3,7 +3,7 @@ import { proxyFor } from "../../proxies/index.js";
 import * as compose from "../../runners/compose.js";
 import { removeContainers } from "../../runners/docker.js";
 import type { StepContext } from "../context.js";
-import { runOptions } from "../context.js";
+import { engineOptions } from "../context.js";
 import { converge, trafficContainers } from "../converge.js";
 import { settle } from "../drains.js";
 import { type Found, need, type StepOutcome } from "../step.js";
@@ -22,7 +22,7 @@ export async function start(ctx: StepContext, found: Readonly<Found>): Promise<S
     zd,
   );
   if (problems.length > 0) throw new StepFailed("start", `zeroDowntime: ${problems.join("; ")}`);
-  const opts = runOptions(ctx, "start");
+  const opts = engineOptions(ctx, "start");
 
   // The previous switch's drain, or a restart's convergence, finishes first.
   await settle(ctx.app.name);

@@ -3,7 +3,7 @@ import { confirmUpstream } from "../../proxies/confirm.js";
 import { proxyFor } from "../../proxies/index.js";
 import { removeContainers } from "../../runners/docker.js";
 import type { StepContext } from "../context.js";
-import { runOptions } from "../context.js";
+import { engineOptions } from "../context.js";
 import { track } from "../drains.js";
 import { type Found, need, type StepOutcome } from "../step.js";
 import { directUrl } from "./health-new.js";
@@ -19,7 +19,7 @@ export async function switchTraffic(ctx: StepContext, found: Readonly<Found>): P
   const zd = ctx.app.zeroDowntime;
   if (!zd) throw new StepFailed("switch", "internal error: switch is a zeroDowntime step");
   const released = need(found, "release", "switch");
-  const opts = runOptions(ctx, "switch");
+  const opts = engineOptions(ctx, "switch");
   const proxy = proxyFor(ctx.app.name, zd);
   const before = await proxy.current(opts);
   await proxy.switchTo(released.address, opts);

@@ -1,5 +1,5 @@
 import { removeContainers } from "../../runners/docker.js";
-import { runOptions } from "../context.js";
+import { engineOptions } from "../context.js";
 import { healthNew } from "../steps/health-new.js";
 import { start } from "../steps/start.js";
 import { switchTraffic } from "../steps/switch.js";
@@ -18,6 +18,6 @@ export const zeroDowntime: Strategy = {
   ],
   // A new container that never took traffic goes; the proxy was never pointed at it (or was pointed back).
   async cleanup(ctx, found) {
-    if (found.release && !found.switched) await removeContainers([found.release.id], runOptions(ctx, "recover"));
+    if (found.release && !found.switched) await removeContainers([found.release.id], engineOptions(ctx, "recover"));
   },
 };
