@@ -8,6 +8,7 @@ import { withholdFromChildren } from "../runners/exec.js";
 import { openDb } from "../store/db.js";
 import type { DeliveryStore } from "../store/deliveries.js";
 import type { DeploymentStore } from "../store/deployments.js";
+import { GroupCommit } from "../store/group-commit.js";
 import { LogStore } from "../store/logs.js";
 import type { ServingStore } from "../store/serving.js";
 import type { StepStore } from "../store/steps.js";
@@ -26,6 +27,8 @@ export interface Runtime {
   serving: ServingStore;
   logs: LogStore;
   queue: Queue;
+  /** Accepted deliveries of one event-loop turn share one transaction (one fsync). */
+  commits: GroupCommit;
   compose: ComposeCli;
   logger: Logger;
   /** The configured secret and token: withheld from child processes, masked in deployment logs. */
@@ -51,6 +54,7 @@ export function createRuntime(config: Config, compose: ComposeCli, logger: Logge
   const execute: Execute =
     opts.execute ??
     ((d, signal) => runDeployment(deps, d, signal).finally(() => applyRetention(d.app, config, stores, logs)));
+  const commits = new GroupCommit(db);
   const queue = new Queue(store, config.concurrency, execute, logger);
   recoverInterrupted(config, stores, logger);
   if (!opts.execute) convergeOnStart(config, stores.serving, logger);
@@ -58,8 +62,11 @@ export function createRuntime(config: Config, compose: ComposeCli, logger: Logge
     ...deps,
     secrets,
     queue,
+    commits,
     async close(graceMs = 10_000) {
+      commits.flush();
       await queue.stop(graceMs);
+      commits.flush();
       db.close();
     },
   };

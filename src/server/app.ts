@@ -1,8 +1,9 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Runtime } from "../engine/runtime.js";
 import { errorHandler } from "./error-handler.js";
+import { RequestLog } from "./request-log.js";
 import { apiRoutes } from "./routes/api/index.js";
 import { healthRoutes } from "./routes/health.js";
 import { uiRoutes } from "./routes/ui.js";
@@ -27,7 +28,7 @@ export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): P
   const app = Fastify({
     loggerInstance: runtime.logger as FastifyBaseLogger,
     // Liveness probes and the docs UI would drown the log; webhook and API calls stay as an audit trail.
-    logController: new LogController({
+    logController: new RequestLog({
       disableRequestLogging: (req) => req.url === "/healthz" || req.url.startsWith("/docs"),
     }),
     trustProxy: false,

@@ -4,14 +4,26 @@ import { now, statementCache } from "./statements.js";
 /** Deliveries only serve de-duplication; forges redeliver within days, not months. */
 export const DELIVERY_RETENTION_MS = 30 * 24 * 3600 * 1000;
 
-/** Every forge delivery seen, by its id, and the deployment it caused (if any). */
+/** Ids of deliveries that deployed nothing, kept in memory only; the oldest are forgotten first. */
+export const REMEMBERED_IN_MEMORY = 20_000;
+
+/**
+ * Every forge delivery seen, by its id, and the deployment it caused (if any). Deliveries that
+ * deploy something are stored with their deployments; the rest (pings, ignored pushes) are only
+ * remembered in memory: a redelivery of one of those is harmless, so it costs no durable write.
+ */
 export class DeliveryStore {
   private readonly sql;
-  constructor(db: Db) {
+  private readonly recent = new Map<string, string>();
+  constructor(
+    db: Db,
+    private readonly memoryLimit = REMEMBERED_IN_MEMORY,
+  ) {
     this.sql = statementCache(db);
   }
 
   find(id: string): { id: string; deploymentId: string | null } | undefined {
+    if (this.recent.has(id)) return { id, deploymentId: null };
     const row = this.sql("SELECT id, deployment_id FROM deliveries WHERE id = ?").get(id) as
       | { id: string; deployment_id: string | null }
       | undefined;
@@ -25,6 +37,15 @@ export class DeliveryStore {
       now(),
       deploymentId,
     );
+  }
+
+  /** Remembers a delivery that caused nothing, in memory (bounded), for duplicate detection. */
+  remember(id: string, event: string): void {
+    this.recent.set(id, event);
+    if (this.recent.size > this.memoryLimit) {
+      const oldest = this.recent.keys().next().value;
+      if (oldest !== undefined) this.recent.delete(oldest);
+    }
   }
 
   /** Forgets deliveries older than the retention period. */

@@ -3,8 +3,8 @@ import { projectClashes } from "../../config/app-compose.js";
 import { createRuntime } from "../../engine/runtime.js";
 import { ConfigError } from "../../errors.js";
 import { Secrets } from "../../helpers/secrets.js";
-import { createLogger } from "../../logger.js";
-import { detectCompose } from "../../runners/compose.js";
+import { createLogger, flushLogs } from "../../logger.js";
+import { type ComposeCli, detectCompose } from "../../runners/compose.js";
 import { buildServer } from "../../server/app.js";
 import { fail, requireConfig } from "../context.js";
 
@@ -40,19 +40,26 @@ export function serveCommand(program: Command): void {
         const clashes = projectClashes(Object.values(config.apps));
         if (clashes.length > 0) throw new ConfigError(clashes.join("\n"), clashes);
         const secrets = Secrets.fromConfig(config);
-        const logger = createLogger({ file: config.logFile, secrets });
-        const compose = await detectCompose(config.compose);
-        if (!compose)
-          throw new Error("Docker Compose not found: install `docker compose` (v2) or `docker-compose` (v1)");
+        const logger = createLogger({ file: config.logFile, level: config.logLevel, secrets });
+        // Compose detection runs while the server starts and answers; deploys wait for it.
+        const detecting = detectCompose(config.compose);
+        const compose: ComposeCli = { version: "v2", argv: ["docker", "compose"] };
         const runtime = createRuntime(config, compose, logger, { secrets });
+        runtime.queue.hold();
         const app = await buildServer(runtime, { allowUnsigned: opts.allowUnsigned ?? false });
         await app.listen({ host, port });
+        const found = await detecting;
+        if (!found) {
+          await app.close();
+          throw new Error("Docker Compose not found: install `docker compose` (v2) or `docker-compose` (v1)");
+        }
+        Object.assign(compose, found);
         logger.info(
           `deployer serving ${Object.keys(config.apps).length} app(s) on http://${host}:${port} with compose ${compose.version} (${compose.argv.join(" ")})`,
         );
         if (opts.allowUnsigned)
           logger.warn("--allow-unsigned: forges without a configured secret are accepted unsigned");
-        runtime.queue.kick();
+        runtime.queue.release();
 
         let stopping = false;
         const shutdown = async (signal: string) => {
@@ -63,6 +70,7 @@ export function serveCommand(program: Command): void {
           // then give running deployments their grace; the database closes last.
           await Promise.all([runtime.queue.stop(30_000), app.close()]);
           await runtime.close(0);
+          flushLogs();
           process.exit(0);
         };
         process.on("SIGTERM", () => void shutdown("SIGTERM"));
