@@ -1,7 +1,6 @@
-import swagger from "@fastify/swagger";
-import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Runtime } from "../engine/runtime.js";
+import { lazyDocs, registerSwagger } from "./docs.js";
 import { errorHandler } from "./error-handler.js";
 import { RequestLog } from "./request-log.js";
 import { apiRoutes } from "./routes/api/index.js";
@@ -14,6 +13,8 @@ export interface ServerOptions {
   maxAuthFailures?: number;
   /** Webhook limits; see WebhookOptions. */
   webhook?: Pick<WebhookOptions, "maxSignatureFailures" | "maxBodies" | "maxBodyBytes">;
+  /** "eager": Swagger registered at once (the private docs instance); default: on first use. */
+  docs?: "eager" | "lazy";
 }
 
 /**
@@ -41,18 +42,9 @@ export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): P
     reply.code(404).send({ error: `no route ${req.method} ${req.url.split("?")[0]}` });
   });
 
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: "deployer",
-        description: "Push-to-deploy for Docker Compose apps. /api/* needs `Authorization: Bearer <apiToken>`.",
-        version: "0.1.0",
-      },
-      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
-  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  // Swagger is loaded on the first /docs request, by a second instance with the same routes.
+  if (opts.docs === "eager") await registerSwagger(app);
+  else await lazyDocs(app, () => buildServer(runtime, { ...opts, docs: "eager" }));
 
   await app.register(healthRoutes);
   await app.register(uiRoutes);
