@@ -284,7 +284,18 @@ async function main() {
 
     const deployer = new Server("deployer", {
       cmd: process.execPath,
-      args: [CLI, "--config", join(dir, "deployer.yml"), "serve"],
+      // The Node flags of the CLI's #! line, as `deployer serve` and the systemd unit run it.
+      args: [
+        ...readFileSync(CLI, "utf8")
+          .split("\n")[0]
+          .replace(/^#!.*?\bnode\b/, "")
+          .split(/\s+/)
+          .filter(Boolean),
+        CLI,
+        "--config",
+        join(dir, "deployer.yml"),
+        "serve",
+      ],
       cwd: dir,
       readyUrl: `http://${HOST}:${dPort}/healthz`,
       hookUrl: `http://${HOST}:${dPort}/webhook`,
