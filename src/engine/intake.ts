@@ -111,20 +111,20 @@ export function intake(
     const seen = deliveries.find(deliveryId);
     if (seen) return { kind: "duplicate", deploymentId: seen.deploymentId };
   }
-  const remember = (name: string) => {
-    if (deliveryId) deliveries.remember(deliveryId, name);
+  const remember = () => {
+    if (deliveryId) deliveries.remember(deliveryId);
   };
   if (event.kind === "ping") {
-    remember("ping");
+    remember();
     return { kind: "pong", hookId: event.hookId, zen: event.zen };
   }
   if (event.kind === "other") {
-    remember(event.name);
+    remember();
     return { kind: "ignored", reason: `event ${event.name} is not deployed` };
   }
   const { matched, reasons } = sortPushes(config, [event.push, ...(event.more ?? [])], opts);
   if (matched.length === 0) {
-    remember("push");
+    remember();
     return { kind: "ignored", reason: reasons.join("; ") };
   }
   const write = () => storeMatched(stores, matched, deliveryId);

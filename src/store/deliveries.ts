@@ -14,7 +14,11 @@ export const REMEMBERED_IN_MEMORY = 20_000;
  */
 export class DeliveryStore {
   private readonly sql;
-  private readonly recent = new Map<string, string>();
+  // A ring of the newest ids and a set over it: evicting from the front of a Map instead makes V8
+  // skip over every deleted entry, which grew to a millisecond per delivery.
+  private readonly recent = new Set<string>();
+  private readonly ring: string[] = [];
+  private next = 0;
   constructor(
     db: Db,
     private readonly memoryLimit = REMEMBERED_IN_MEMORY,
@@ -40,12 +44,15 @@ export class DeliveryStore {
   }
 
   /** Remembers a delivery that caused nothing, in memory (bounded), for duplicate detection. */
-  remember(id: string, event: string): void {
-    this.recent.set(id, event);
-    if (this.recent.size > this.memoryLimit) {
-      const oldest = this.recent.keys().next().value;
-      if (oldest !== undefined) this.recent.delete(oldest);
+  remember(id: string): void {
+    if (this.recent.has(id)) return;
+    if (this.ring.length < this.memoryLimit) this.ring.push(id);
+    else {
+      this.recent.delete(this.ring[this.next] as string);
+      this.ring[this.next] = id;
+      this.next = (this.next + 1) % this.memoryLimit;
     }
+    this.recent.add(id);
   }
 
   /** Forgets deliveries older than the retention period. */
