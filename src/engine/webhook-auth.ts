@@ -21,7 +21,10 @@ const secretsByForge = new WeakMap<Config, Map<string, string[]>>();
 /** Every secret a delivery from `forge` could be signed with. */
 export function forgeSecrets(config: Config, forge: string): string[] {
   let byForge = secretsByForge.get(config);
-  if (!byForge) secretsByForge.set(config, (byForge = new Map()));
+  if (!byForge) {
+    byForge = new Map();
+    secretsByForge.set(config, byForge);
+  }
   let secrets = byForge.get(forge);
   if (!secrets) {
     const apps = Object.values(config.apps).filter((a) => (a.forge ?? "github") === forge);

@@ -15,7 +15,12 @@ describe("GroupCommit", () => {
   it("commits the writes of one event-loop turn in one transaction and settles each after it", async () => {
     const commits = new GroupCommit(db);
     const results = await Promise.all(
-      ["a", "b", "c"].map((id) => commits.run(() => (deliveries.record(id, "push", null), id))),
+      ["a", "b", "c"].map((id) =>
+        commits.run(() => {
+          deliveries.record(id, "push", null);
+          return id;
+        }),
+      ),
     );
     expect(results).toEqual(["a", "b", "c"]);
     expect(commits.stats).toEqual({ writes: 3, commits: 1 });
