@@ -26,6 +26,11 @@ export class DeliveryStore {
     this.sql = statementCache(db);
   }
 
+  /** Whether the delivery is among those remembered in memory (no database read). */
+  seenRecently(id: string): boolean {
+    return this.recent.has(id);
+  }
+
   find(id: string): { id: string; deploymentId: string | null } | undefined {
     if (this.recent.has(id)) return { id, deploymentId: null };
     const row = this.sql("SELECT id, deployment_id FROM deliveries WHERE id = ?").get(id) as
