@@ -536,6 +536,10 @@ function report(r) {
     lines.push(
       `${k}: intake p99 ${f(v.intake.p99)} ms, list one app p99 ${f(v.listOne.p99)} ms, list all p99 ${f(v.listAll.p99)} ms (failed: ${v.intake.failed + v.listOne.failed + v.listAll.failed})`,
     );
+  const r50 = (k) => f(r.scale[k].p50 / r.base[k].p50);
+  lines.push(
+    `scale/baseline p50 ratios (steadier than p99 on a loaded machine): intake ${r50("intake")}, list one app ${r50("listOne")}, list all ${r50("listAll")}`,
+  );
   lines.push(`durable delivery rows (accepted pushes only): ${r.stored}; history written in ${f(r.fillSeconds, 1)} s`);
   lines.push("");
   const w = Math.max(...r.results.map((x) => x.metric.length));
