@@ -3,7 +3,7 @@ import { projectClashes } from "../../config/app-compose.js";
 import { createRuntime } from "../../engine/runtime.js";
 import { ConfigError } from "../../errors.js";
 import { Secrets } from "../../helpers/secrets.js";
-import { createLogger, flushLogs } from "../../logger.js";
+import { createLogger } from "../../logger.js";
 import { type ComposeCli, detectCompose } from "../../runners/compose.js";
 import { buildServer } from "../../server/app.js";
 import { fail, requireConfig } from "../context.js";
@@ -11,6 +11,18 @@ import { fail, requireConfig } from "../context.js";
 /** Whether `host` is a loopback address: only there may the server take unsigned webhooks. */
 export function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+const NO_COMPOSE = "Docker Compose not found: install `docker compose` (v2) or `docker-compose` (v1)";
+
+/**
+ * A Compose CLI that detection, started now, fills in while the server starts and answers (the queue
+ * is held until then); `found` says whether it found one. Buffered log lines are flushed on exit.
+ */
+function composeInBackground(preference: "auto" | "v1" | "v2"): { compose: ComposeCli; found: Promise<boolean> } {
+  const compose: ComposeCli = { version: "v2", argv: ["docker", "compose"] };
+  const found = detectCompose(preference).then((c) => (c ? Object.assign(compose, c) : undefined) !== undefined);
+  return { compose, found };
 }
 
 export function serveCommand(program: Command): void {
@@ -41,26 +53,12 @@ export function serveCommand(program: Command): void {
         if (clashes.length > 0) throw new ConfigError(clashes.join("\n"), clashes);
         const secrets = Secrets.fromConfig(config);
         const logger = createLogger({ file: config.logFile, level: config.logLevel, secrets });
-        // Compose detection runs while the server starts and answers; deploys wait for it.
-        const detecting = detectCompose(config.compose);
-        const compose: ComposeCli = { version: "v2", argv: ["docker", "compose"] };
+        const { compose, found } = composeInBackground(config.compose);
         const runtime = createRuntime(config, compose, logger, { secrets });
         runtime.queue.hold();
         const app = await buildServer(runtime, { allowUnsigned: opts.allowUnsigned ?? false });
         await app.listen({ host, port });
-        const found = await detecting;
-        if (!found) {
-          await app.close();
-          throw new Error("Docker Compose not found: install `docker compose` (v2) or `docker-compose` (v1)");
-        }
-        Object.assign(compose, found);
-        logger.info(
-          `deployer serving ${Object.keys(config.apps).length} app(s) on http://${host}:${port} with compose ${compose.version} (${compose.argv.join(" ")})`,
-        );
-        if (opts.allowUnsigned)
-          logger.warn("--allow-unsigned: forges without a configured secret are accepted unsigned");
-        runtime.queue.release();
-
+        // Handled from the moment requests are answered, so a stop during Compose detection flushes too.
         let stopping = false;
         const shutdown = async (signal: string) => {
           if (stopping) return;
@@ -70,11 +68,17 @@ export function serveCommand(program: Command): void {
           // then give running deployments their grace; the database closes last.
           await Promise.all([runtime.queue.stop(30_000), app.close()]);
           await runtime.close(0);
-          flushLogs();
           process.exit(0);
         };
         process.on("SIGTERM", () => void shutdown("SIGTERM"));
         process.on("SIGINT", () => void shutdown("SIGINT"));
+        if (!(await found)) await app.close().then(() => Promise.reject(new Error(NO_COMPOSE)));
+        logger.info(
+          `deployer serving ${Object.keys(config.apps).length} app(s) on http://${host}:${port} with compose ${compose.version} (${compose.argv.join(" ")})`,
+        );
+        if (opts.allowUnsigned)
+          logger.warn("--allow-unsigned: forges without a configured secret are accepted unsigned");
+        runtime.queue.release();
       } catch (err) {
         fail(err);
       }
