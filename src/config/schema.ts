@@ -203,6 +203,8 @@ export const configSchema = z
     publicUrl: z.url().optional(),
     dataDir: z.string().min(1).default("./data"),
     logFile: z.string().min(1).nullable().default("./webhook_server.log"),
+    /** Lowest level logged; at `info` (default) pushes that deploy nothing write no line. */
+    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
     secret: z.string().min(1).optional(),
     /** Several accepted webhook secrets, for rotation: `[new, old]`. */
     secrets: z.array(z.string().min(1)).min(1).optional(),

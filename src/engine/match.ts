@@ -13,13 +13,33 @@ export type Match =
 
 const forgeOf = (a: AppConfig) => a.forge ?? "github";
 
-/** Apps configured for the push's repository, from any forge. */
+/** Apps by lowercased `repo` (full name), and those without one by lowercased app name; per config. */
+type RepoIndex = { byRepo: Map<string, AppConfig[]>; byName: Map<string, AppConfig[]> };
+const indexes = new WeakMap<Config, RepoIndex>();
+
+function repoIndex(config: Config): RepoIndex {
+  let index = indexes.get(config);
+  if (!index) {
+    index = { byRepo: new Map(), byName: new Map() };
+    for (const a of Object.values(config.apps)) {
+      const [map, key] = a.repo ? [index.byRepo, a.repo.toLowerCase()] : [index.byName, a.name.toLowerCase()];
+      map.set(key, [...(map.get(key) ?? []), a]);
+    }
+    indexes.set(config, index);
+  }
+  return index;
+}
+
+/** Apps configured for the push's repository, from any forge, in config order. */
 function appsOfRepo(config: Config, push: PushEvent): AppConfig[] {
-  return Object.values(config.apps).filter((a) =>
-    a.repo
-      ? a.repo.toLowerCase() === push.repoFullName.toLowerCase()
-      : a.name.toLowerCase() === push.repoName.toLowerCase(),
-  );
+  const { byRepo, byName } = repoIndex(config);
+  const found = [
+    ...(byRepo.get(push.repoFullName.toLowerCase()) ?? []),
+    ...(byName.get(push.repoName.toLowerCase()) ?? []),
+  ];
+  if (found.length < 2) return found;
+  const order = Object.values(config.apps);
+  return found.sort((x, y) => order.indexOf(x) - order.indexOf(y));
 }
 
 /** Which apps a tag push deploys: those whose `tags` glob matches the tag's name. */

@@ -18,6 +18,8 @@ interface Running {
 export class Queue {
   private readonly running = new Map<string, Running>();
   private stopped = false;
+  /** Held: nothing starts until release() (the server listens before Compose is found). */
+  private held = false;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -29,7 +31,7 @@ export class Queue {
 
   /** Starts whatever queued work fits. Cheap; call it after anything is queued or finishes. */
   kick(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.held) return;
     for (const app of this.store.appsWithQueued()) {
       if (this.running.size >= this.concurrency) break;
       if (this.running.has(app)) continue;
@@ -56,6 +58,15 @@ export class Queue {
         });
       this.running.set(app, { id: deployment.id, controller, done });
     }
+  }
+
+  hold(): void {
+    this.held = true;
+  }
+
+  release(): void {
+    this.held = false;
+    this.kick();
   }
 
   /** Cancels a queued or waiting deployment at once, or stops a running one's commands. Finished: 409. */

@@ -8,6 +8,7 @@ import type { ComposeCli } from "../runners/compose.js";
 import { withholdFromChildren } from "../runners/exec.js";
 import type { DeliveryStore } from "../store/deliveries.js";
 import type { DeploymentStore } from "../store/deployments.js";
+import { GroupCommit } from "../store/group-commit.js";
 import { LogStore } from "../store/logs.js";
 import type { OutboxStore } from "../store/outbox.js";
 import type { ServingStore } from "../store/serving.js";
@@ -31,6 +32,8 @@ export interface Runtime {
   outbox: OutboxStore;
   sender: OutboxSender;
   queue: Queue;
+  /** Accepted deliveries of one event-loop turn share one transaction (one fsync). */
+  commits: GroupCommit;
   compose: ComposeCli;
   logger: Logger;
   /** The configured secret and token: withheld from child processes, masked in deployment logs. */
@@ -64,6 +67,7 @@ export function createRuntime(config: Config, compose: ComposeCli, logger: Logge
   const execute: Execute =
     opts.execute ??
     ((d, signal) => runDeployment(deps, d, signal).finally(() => applyRetention(d.app, config, stores, logs)));
+  const commits = new GroupCommit(db);
   const queue = new Queue(store, config.concurrency, execute, logger);
   recoverInterrupted(config, stores, logger);
   if (!opts.execute) convergeOnStart(config, stores.serving, logger);
@@ -72,9 +76,12 @@ export function createRuntime(config: Config, compose: ComposeCli, logger: Logge
     secrets,
     sender,
     queue,
+    commits,
     async close(graceMs = 10_000) {
+      commits.flush();
       await queue.stop(graceMs);
       await sender.stop();
+      commits.flush();
       db.close();
       lock.release();
     },

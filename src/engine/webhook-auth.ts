@@ -15,10 +15,23 @@ export function appSecrets(config: Pick<Config, "secret" | "secrets">, app: AppC
   return own.length > 0 ? own : globalSecrets(config);
 }
 
+/** Per config and forge: computed once, as it is asked on every delivery (and 500 apps make it dear). */
+const secretsByForge = new WeakMap<Config, Map<string, string[]>>();
+
 /** Every secret a delivery from `forge` could be signed with. */
 export function forgeSecrets(config: Config, forge: string): string[] {
-  const apps = Object.values(config.apps).filter((a) => (a.forge ?? "github") === forge);
-  return unique([...globalSecrets(config), ...apps.flatMap((a) => appSecrets(config, a))]);
+  let byForge = secretsByForge.get(config);
+  if (!byForge) {
+    byForge = new Map();
+    secretsByForge.set(config, byForge);
+  }
+  let secrets = byForge.get(forge);
+  if (!secrets) {
+    const apps = Object.values(config.apps).filter((a) => (a.forge ?? "github") === forge);
+    secrets = unique([...globalSecrets(config), ...apps.flatMap((a) => appSecrets(config, a))]);
+    byForge.set(forge, secrets);
+  }
+  return secrets;
 }
 
 export type Verdict = { signed: boolean; accepts: (app: AppConfig) => boolean };

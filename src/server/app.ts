@@ -1,9 +1,9 @@
-import swagger from "@fastify/swagger";
-import swaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Runtime } from "../engine/runtime.js";
+import { lazyDocs, registerSwagger } from "./docs.js";
 import { errorHandler } from "./error-handler.js";
 import { securityHeaders } from "./plugins/security-headers.js";
+import { RequestLog } from "./request-log.js";
 import { apiRoutes } from "./routes/api/index.js";
 import { healthRoutes } from "./routes/health.js";
 import { uiRoutes } from "./routes/ui.js";
@@ -14,6 +14,8 @@ export interface ServerOptions {
   maxAuthFailures?: number;
   /** Webhook limits; see WebhookOptions. */
   webhook?: Pick<WebhookOptions, "maxSignatureFailures" | "maxBodies" | "maxBodyBytes">;
+  /** "eager": Swagger registered at once (the private docs instance); default: on first use. */
+  docs?: "eager" | "lazy";
 }
 
 /**
@@ -28,7 +30,7 @@ export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): P
   const app = Fastify({
     loggerInstance: runtime.logger as FastifyBaseLogger,
     // Liveness probes and the docs UI would drown the log; webhook and API calls stay as an audit trail.
-    logController: new LogController({
+    logController: new RequestLog({
       disableRequestLogging: (req) => req.url === "/healthz" || req.url.startsWith("/docs"),
     }),
     trustProxy: false,
@@ -42,18 +44,9 @@ export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): P
     reply.code(404).send({ error: `no route ${req.method} ${req.url.split("?")[0]}` });
   });
 
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: "deployer",
-        description: "Push-to-deploy for Docker Compose apps. /api/* needs `Authorization: Bearer <apiToken>`.",
-        version: "0.1.0",
-      },
-      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
-  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  // Swagger is loaded on the first /docs request, by a second instance with the same routes.
+  if (opts.docs === "eager") await registerSwagger(app);
+  else await lazyDocs(app, () => buildServer(runtime, { ...opts, docs: "eager" }));
 
   await app.register(healthRoutes);
   await app.register(uiRoutes);

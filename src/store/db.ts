@@ -74,6 +74,11 @@ const MIGRATIONS: string[] = [
      UNIQUE (deployment_id, target, event)
    );
    CREATE INDEX outbox_due ON outbox (state, next_at);`,
+  // Nothing per request or at start may scan the whole history: the queue and recovery look up by
+  // status, an app's history is read newest first, and old deliveries are purged by age.
+  `CREATE INDEX deployments_status ON deployments (status, app, seq);
+   CREATE INDEX deployments_app_seq ON deployments (app, seq);
+   CREATE INDEX deliveries_received ON deliveries (received_at);`,
 ];
 
 /** Opens (and migrates) the database. WAL so readers never block the worker's writes. */

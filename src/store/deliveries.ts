@@ -4,14 +4,35 @@ import { now, statementCache } from "./statements.js";
 /** Deliveries only serve de-duplication; forges redeliver within days, not months. */
 export const DELIVERY_RETENTION_MS = 30 * 24 * 3600 * 1000;
 
-/** Every forge delivery seen, by its id, and the deployment it caused (if any). */
+/** Ids of deliveries that deployed nothing, kept in memory only; the oldest are forgotten first. */
+export const REMEMBERED_IN_MEMORY = 20_000;
+
+/**
+ * Every forge delivery seen, by its id, and the deployment it caused (if any). Deliveries that
+ * deploy something are stored with their deployments; the rest (pings, ignored pushes) are only
+ * remembered in memory: a redelivery of one of those is harmless, so it costs no durable write.
+ */
 export class DeliveryStore {
   private readonly sql;
-  constructor(db: Db) {
+  // A ring of the newest ids and a set over it: evicting from the front of a Map instead makes V8
+  // skip over every deleted entry, which grew to a millisecond per delivery.
+  private readonly recent = new Set<string>();
+  private readonly ring: string[] = [];
+  private next = 0;
+  constructor(
+    db: Db,
+    private readonly memoryLimit = REMEMBERED_IN_MEMORY,
+  ) {
     this.sql = statementCache(db);
   }
 
+  /** Whether the delivery is among those remembered in memory (no database read). */
+  seenRecently(id: string): boolean {
+    return this.recent.has(id);
+  }
+
   find(id: string): { id: string; deploymentId: string | null } | undefined {
+    if (this.recent.has(id)) return { id, deploymentId: null };
     const row = this.sql("SELECT id, deployment_id FROM deliveries WHERE id = ?").get(id) as
       | { id: string; deployment_id: string | null }
       | undefined;
@@ -25,6 +46,18 @@ export class DeliveryStore {
       now(),
       deploymentId,
     );
+  }
+
+  /** Remembers a delivery that caused nothing, in memory (bounded), for duplicate detection. */
+  remember(id: string): void {
+    if (this.recent.has(id)) return;
+    if (this.ring.length < this.memoryLimit) this.ring.push(id);
+    else {
+      this.recent.delete(this.ring[this.next] as string);
+      this.ring[this.next] = id;
+      this.next = (this.next + 1) % this.memoryLimit;
+    }
+    this.recent.add(id);
   }
 
   /** Forgets deliveries older than the retention period. */

@@ -16,9 +16,13 @@ export class DeploymentQueries {
   }
 
   list(filter: { app?: string | undefined; limit?: number | undefined } = {}): Deployment[] {
-    const rows = this.sql(
-      `SELECT * FROM deployments WHERE (@app IS NULL OR app = @app) ORDER BY seq DESC LIMIT @limit`,
-    ).all({ app: filter.app ?? null, limit: filter.limit ?? 50 }) as Row[];
+    // Two statements, so each uses its index: (app, seq) for one app, the primary key for all.
+    const limit = filter.limit ?? 50;
+    const rows = (
+      filter.app === undefined
+        ? this.sql("SELECT * FROM deployments ORDER BY seq DESC LIMIT ?").all(limit)
+        : this.sql("SELECT * FROM deployments WHERE app = ? ORDER BY seq DESC LIMIT ?").all(filter.app, limit)
+    ) as Row[];
     return rows.map(toDeployment);
   }
 

@@ -3,6 +3,9 @@ import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { configPath } from "../context.js";
 
+/** Node flags the server runs with (also in dist/cli/index.js's #! line): a small young generation keeps RSS flat. */
+export const NODE_FLAGS = "--max-semi-space-size=1";
+
 export function systemdUnit(opts: { workingDirectory: string; config: string; user?: string | undefined }): string {
   const cli = resolve(fileURLToPath(import.meta.url), "../../index.js");
   return `[Unit]
@@ -14,7 +17,7 @@ Wants=network-online.target docker.service
 Type=simple
 ${opts.user ? `User=${opts.user}\n` : ""}WorkingDirectory=${opts.workingDirectory}
 EnvironmentFile=${resolve(opts.workingDirectory, ".env")}
-ExecStart=${process.execPath} ${cli} serve --config ${opts.config}
+ExecStart=${process.execPath} ${NODE_FLAGS} ${cli} serve --config ${opts.config}
 Restart=on-failure
 RestartSec=5
 # SIGTERM goes to deployer only; it lets a running deploy finish, and a restart resumes anything cut short.

@@ -5,6 +5,7 @@ import { authenticate } from "../../engine/webhook-auth.js";
 import { SignatureError } from "../../errors.js";
 import { shortSha } from "../../helpers/short-sha.js";
 import { webhookGuard } from "../plugins/webhook-guard.js";
+import { logQuietly } from "../request-log.js";
 import { errorSchema, webhookResponseSchema } from "../schemas.js";
 
 export const WEBHOOK_BODY_LIMIT = 25 * 1024 * 1024;
@@ -43,7 +44,9 @@ function answer(req: FastifyRequest, reply: FastifyReply, runtime: Runtime, resu
     case "duplicate":
       return { duplicate: true, id: result.deploymentId };
     case "ignored":
-      req.log.info({ reason: result.reason }, `webhook ignored: ${result.reason}`);
+      // Nothing to deploy: no line at the default level, so a flood of such pushes costs no I/O.
+      logQuietly(req);
+      req.log.debug({ reason: result.reason }, `webhook ignored: ${result.reason}`);
       return { ignored: result.reason };
     case "queued": {
       const d = result.deployment;
@@ -87,7 +90,10 @@ export async function webhookRoutes(app: FastifyInstance, opts: WebhookOptions):
     try {
       const verdict = authenticate(runtime.config, adapter, delivery, allowUnsigned);
       if (!verdict.signed) req.log.warn("accepting an unsigned webhook: the server runs with --allow-unsigned");
-      result = intake(runtime.config, runtime, adapter.parse(delivery), { accepts: verdict.accepts });
+      result = await intake(runtime.config, runtime, adapter.parse(delivery), {
+        accepts: verdict.accepts,
+        commit: (write: () => IntakeResult) => runtime.commits.run(write),
+      });
     } catch (err) {
       // Failed proofs count towards the client's limit, whether no secret or only another app's matched.
       if (err instanceof SignatureError) guard.failed(req);

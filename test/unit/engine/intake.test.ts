@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/load.js";
 import type { Config } from "../../../src/config/types.js";
-import { intake, matchPush } from "../../../src/engine/intake.js";
+import { type IntakeResult, intake, matchPush } from "../../../src/engine/intake.js";
 import type { ForgeEvent, PushEvent } from "../../../src/forges/types.js";
 import type { Db } from "../../../src/store/db.js";
 import type { DeploymentStore } from "../../../src/store/deployments.js";
+import { GroupCommit } from "../../../src/store/group-commit.js";
 import type { Stores } from "../../../src/store/stores.js";
 import { openMemoryStore } from "../../helpers/store.js";
 
@@ -221,6 +222,30 @@ describe("a push that two apps deploy", () => {
     if (r.kind !== "queued") return;
     expect([r.deployment.app, ...r.also.map((d) => d.app)]).toEqual(["blue", "green"]);
     expect(store.appsWithQueued().sort()).toEqual(["blue", "green"]);
+    db.close();
+  });
+});
+
+describe("intake with a group commit", () => {
+  it("answers ignored deliveries at once without a durable write, and accepted ones after the commit", async () => {
+    const { db, ...stores } = openMemoryStore();
+    const commits = new GroupCommit(db);
+    const commit = (write: () => IntakeResult) => commits.run(write);
+    const e = (deliveryId: string, ref = "refs/heads/main"): ForgeEvent => ({
+      kind: "push",
+      deliveryId,
+      push: push({ deliveryId, ref }),
+    });
+    const ignored = intake(base, stores, e("i", "refs/heads/other"), { commit });
+    expect(ignored).toMatchObject({ kind: "ignored" });
+    const [a, b] = await Promise.all([
+      intake(base, stores, e("a"), { commit }),
+      intake(base, stores, e("a"), { commit }),
+    ]);
+    expect(a.kind).toBe("queued");
+    expect(b).toEqual({ kind: "duplicate", deploymentId: a.kind === "queued" ? a.deployment.id : "" });
+    expect(commits.stats.commits).toBe(1);
+    expect(db.prepare("SELECT COUNT(*) AS n FROM deliveries").get()).toEqual({ n: 1 });
     db.close();
   });
 });
