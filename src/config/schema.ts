@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { notifySchema, reportSchema, zeroDowntimeSchema } from "./schema-parts.js";
+
+export { NOTIFY_EVENTS, notifySchema, reportSchema, zeroDowntimeSchema } from "./schema-parts.js";
 
 // Node timers overflow past 2^31-1 ms (about 24.8 days) and would fire at once.
 const MAX_SECONDS = 2_147_483;
@@ -20,65 +23,6 @@ const globs = z.array(z.string().min(1)).min(1);
 /** The forges deployer takes pushes from; `github` is the default. */
 export const FORGES = ["github", "gitlab", "gitea", "forgejo", "bitbucket"] as const;
 export type ForgeName = (typeof FORGES)[number];
-
-/** host:port on which a proxy serves the app, e.g. 127.0.0.1:8080 or [::1]:8080. */
-const listenAddress = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, "must be host:port");
-
-const nginxSchema = z
-  .object({
-    confDir: z.string().min(1),
-    reload: argv.default(["nginx", "-s", "reload"]),
-    /** Validates the configuration before a reload; by default the reload argv with `-s reload` replaced by `-t`. */
-    test: argv.optional(),
-    listen: listenAddress.optional(),
-  })
-  .strict();
-
-const caddySchema = z
-  .object({
-    admin: z.url().default("http://127.0.0.1:2019"),
-    listen: listenAddress,
-  })
-  .strict();
-
-export const zeroDowntimeSchema = z
-  .object({
-    service: z.string().min(1),
-    port: z.coerce.number().int().min(1).max(65535),
-    drain: z.coerce.number().min(0).max(3600).default(5),
-    proxy: z.union([z.object({ nginx: nginxSchema }).strict(), z.object({ caddy: caddySchema }).strict()], {
-      error: "needs exactly one of nginx or caddy",
-    }),
-  })
-  .strict();
-
-/** What a notification can be sent for (`on`); the final outcomes by default. */
-export const NOTIFY_EVENTS = ["queued", "running", "succeeded", "failed", "rolledBack", "cancelled"] as const;
-
-/** Commit statuses (and forge deployments) on the app's forge. */
-export const reportSchema = z
-  .object({
-    token: z.string().min(1),
-    /** The forge's API base; default per forge (api.github.com, gitlab.com/api/v4, …). */
-    apiUrl: z.url().optional(),
-    /** Default: the app name. */
-    environment: z.string().min(1).optional(),
-    /** Also use the forge's deployments API (GitHub, GitLab). */
-    deployments: z.boolean().default(false),
-    /** The environment's URL on a forge deployment; default the healthcheck URL. */
-    url: z.url().optional(),
-  })
-  .strict();
-
-export const notifySchema = z
-  .object({
-    type: z.enum(["webhook", "slack", "discord", "ntfy"]),
-    url: z.url(),
-    /** HMAC key of `X-Deployer-Signature-256` (webhook only). */
-    secret: z.string().min(1).optional(),
-    on: z.array(z.enum(NOTIFY_EVENTS)).min(1).default(["succeeded", "failed", "rolledBack", "cancelled"]),
-  })
-  .strict();
 
 /** `${NAME}` placeholders a health URL may keep until deploy time (the host's variables). */
 const HOST_VAR = /\$\{[A-Za-z_][A-Za-z0-9_]*\}/g;
@@ -221,11 +165,13 @@ export const configSchema = z
 export type RawConfig = z.infer<typeof configSchema>;
 export type AppSchema = z.infer<typeof appSchema>;
 export type Timeouts = z.infer<typeof timeoutsSchema>;
-export type ReportConfig = z.infer<typeof reportSchema>;
-export type NotifyConfig = z.infer<typeof notifySchema>;
-export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
 export type HostConfig = z.infer<typeof hostSchema>;
-export type ZeroDowntime = z.infer<typeof zeroDowntimeSchema>;
-export type NginxProxyConfig = z.infer<typeof nginxSchema>;
-export type CaddyProxyConfig = z.infer<typeof caddySchema>;
+export type {
+  CaddyProxyConfig,
+  NginxProxyConfig,
+  NotifyConfig,
+  NotifyEvent,
+  ReportConfig,
+  ZeroDowntime,
+} from "./schema-parts.js";
