@@ -5,6 +5,9 @@ import type { StepContext } from "./context.js";
 
 type Opts = git.GitOptions;
 
+/** Tag deployments follow the tag wherever it points (a moved tag deploys again): no branch rules. */
+const isTag = (ctx: StepContext) => ctx.deployment.ref?.startsWith("refs/tags/") ?? false;
+
 /**
  * Triggers whose commit came from outside (a push, or a catch-up of one) and so may be old news:
  * a replayed or late delivery must never move the app backwards.
@@ -17,6 +20,7 @@ const STALE_CHECKED = new Set(["push", "catch-up"]);
  */
 export async function assertOnBranch(ctx: StepContext, opts: Opts): Promise<void> {
   const { sha, trigger } = ctx.deployment;
+  if (isTag(ctx)) return;
   if (trigger === "rollback" && ctx.store.succeededShas(ctx.app.name, ctx.config.keepImages).includes(sha)) return;
   const head = await git.remoteTrackingSha(ctx.branch, opts);
   if (!head) throw new StepFailed("sync", `origin has no branch ${ctx.branch}; nothing can be deployed from it`);
@@ -36,7 +40,7 @@ export async function assertOnBranch(ctx: StepContext, opts: Opts): Promise<void
  */
 export async function staleReason(ctx: StepContext, opts: Opts): Promise<string | undefined> {
   const { sha, trigger } = ctx.deployment;
-  if (!STALE_CHECKED.has(trigger)) return undefined;
+  if (!STALE_CHECKED.has(trigger) || isTag(ctx)) return undefined;
   const deployed = ctx.store.lastSucceeded(ctx.app.name, ctx.deployment.id)?.sha;
   if (!deployed) return undefined;
   const head = await git.remoteTrackingSha(ctx.branch, opts);

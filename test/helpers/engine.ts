@@ -5,7 +5,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 /**
  * A second Docker engine for one test, so that it can be stopped without touching the shared one:
- * its own socket, data and exec roots, pid file and config, no bridge and no iptables, vfs storage.
+ * its own socket, data and exec roots, pid file, config and bridge, no iptables, vfs storage.
+ * (Never `--bridge=none`: a dockerd started so deletes `docker0`, the shared engine's bridge, since
+ * all engines here share one network namespace.)
  * Point a child at it with `env: { DOCKER_HOST: engine.host }`.
  */
 export interface TestEngine {
@@ -28,6 +30,15 @@ export function createTestEngine(prefix: string): TestEngine {
   const sock = join(dir, "docker.sock");
   const host = `unix://${sock}`;
   const config = join(dir, "daemon.json");
+  // Its own bridge and address pool, named and numbered from the directory (bridge names: 15 chars).
+  const sum = [...dir].reduce((a, c) => (a * 31 + c.charCodeAt(0)) >>> 0, 7);
+  const bridge = `s8br${sum % 100000}`;
+  const octet = (sum % 200) + 20;
+  const ip = (...args: string[]) => {
+    try {
+      execFileSync("ip", args, { timeout: 10_000, stdio: "ignore" });
+    } catch {}
+  };
   writeFileSync(config, "{}\n");
   let proc: ChildProcess | undefined;
 
@@ -45,6 +56,9 @@ export function createTestEngine(prefix: string): TestEngine {
     async start() {
       for (const d of ["data", "exec"]) mkdirSync(join(dir, d), { recursive: true });
       const log = openSync(join(dir, "dockerd.log"), "a");
+      ip("link", "add", "name", bridge, "type", "bridge");
+      ip("addr", "add", `10.${octet}.64.1/24`, "dev", bridge);
+      ip("link", "set", bridge, "up");
       proc = spawn(
         "dockerd",
         [
@@ -58,7 +72,10 @@ export function createTestEngine(prefix: string): TestEngine {
           join(dir, "exec"),
           "--pidfile",
           join(dir, "docker.pid"),
-          "--bridge=none",
+          "--bridge",
+          bridge,
+          "--default-address-pool",
+          `base=10.${octet}.96.0/19,size=24`,
           "--iptables=false",
           "--ip6tables=false",
           "--storage-driver=vfs",
@@ -87,7 +104,13 @@ export function createTestEngine(prefix: string): TestEngine {
       proc = undefined;
     },
     async destroy() {
+      // Compose networks made on this engine leave bridges behind: note them while it answers.
+      let nets: string[] = [];
+      try {
+        nets = docker("network", "ls", "-q", "--filter", "driver=bridge").split(/\s+/).filter(Boolean);
+      } catch {}
       await engine.stop(15_000);
+      for (const id of nets) ip("link", "delete", `br-${id.slice(0, 12)}`);
       // Its managed containerd and the shims of its containers live in its own process group.
       try {
         const pid = Number(readFileSync(join(dir, "exec", "containerd", "containerd.pid"), "utf8"));
@@ -103,6 +126,7 @@ export function createTestEngine(prefix: string): TestEngine {
           execFileSync("umount", ["-l", m], { timeout: 10_000, stdio: "ignore" });
         } catch {}
       }
+      ip("link", "delete", bridge);
       rmSync(dir, { recursive: true, force: true });
     },
   };
