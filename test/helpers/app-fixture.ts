@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { join, dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { type ComposeCli, defaultImageName, detectCompose } from "../../src/runners/compose.js";
 import { uniqueDir, uniqueName } from "./names.js";
 

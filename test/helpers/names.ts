@@ -19,7 +19,12 @@ const run = `${process.pid.toString(36)}${Math.floor(Math.random() * 36 ** 3)
  * (lowercase, `a-z0-9-`, starts with a letter) and a directory name: `dt-<label>-<run><n>`.
  */
 export function uniqueName(label: string): string {
-  const clean = label.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 20) || "x";
+  const clean =
+    label
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 20) || "x";
   counter += 1;
   return `${PREFIX}-${clean}-${run}${counter.toString(36)}`;
 }

@@ -25,6 +25,30 @@ async function push(h: InProcess, fullName: string, after: string) {
   return res.json() as { id: string; app: string; sha: string };
 }
 
+/** An SSE stream over a real connection: wait for text in it, or read it to its end. */
+async function openSse(url: string) {
+  const res = await fetch(url, { headers: auth, signal: AbortSignal.timeout(60_000) });
+  expect(res.status).toBe(200);
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  const read = async () => {
+    const { done, value } = await reader.read();
+    if (!done) text += decoder.decode(value, { stream: true });
+    return done;
+  };
+  return {
+    opened: Promise.resolve(),
+    async until(needle: string) {
+      while (!text.includes(needle)) if (await read()) throw new Error(`stream ended without ${needle}: ${text}`);
+    },
+    async rest() {
+      while (!(await read()));
+      return text;
+    },
+  };
+}
+
 const get = (h: InProcess, url: string, headers: Record<string, string> = auth) =>
   h.app.inject({ method: "GET", url, headers });
 
@@ -73,6 +97,13 @@ describe("/api authentication", () => {
 
   it("does not need a token for /healthz and /webhook", async () => {
     expect((await get(h, "/healthz", {})).statusCode).toBe(200);
+    // A signed webhook with no Authorization header at all is answered by the webhook route, not refused.
+    const ping = await signed("ping", { zen: "Keep it logically awesome.", hook_id: 1 }, SECRET);
+    const res = await h.app.inject({ method: "POST", url: "/webhook", headers: ping.headers, payload: ping.body });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ message: "pong" });
+    const deploy = await push(h, "acme/shop", sha(77));
+    expect(deploy).toMatchObject({ app: "shop", sha: sha(77) });
   });
 });
 
@@ -181,6 +212,7 @@ describe("/api reads", () => {
     const res = await get(h, `/api/deployments/${ids[2]!.id}/log`);
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toMatch(/^text\/plain/);
+    expect(res.body).toBe("");
   });
 
   it("GET /api/deployments/:id/log → 404 for an unknown id", async () => {
@@ -272,6 +304,9 @@ describe("/api reads", () => {
 describe("cancelling a queued deployment over the API", () => {
   let h: InProcess;
   let gate = deferred();
+  let base: string | undefined;
+  /** The server on a real port (for streaming tests), started once. */
+  const listening = async () => (base ??= await h.app.listen({ host: "127.0.0.1", port: 0 }));
   beforeAll(async () => {
     h = await inProcessServer({ apps }, { execute: () => gate.promise });
   });
@@ -308,18 +343,39 @@ describe("cancelling a queued deployment over the API", () => {
     const running = await push(h, "acme/shop", sha(20));
     const sink = h.runtime.logs.sink(running.id);
     sink.line("before follow");
-    const pending = get(h, `/api/deployments/${running.id}/log?follow=true`);
-    await new Promise((r) => setTimeout(r, 50));
+    // A real connection, so the test writes the next line only once the stream has delivered the first.
+    const stream = await openSse(`${await listening()}/api/deployments/${running.id}/log?follow=true`);
+    await stream.until("before follow");
     sink.line("while following");
+    await stream.until("while following");
     gate.resolve();
     await h.runtime.queue.idle();
     h.runtime.logs.end(running.id);
-    const res = await pending;
-    expect(res.statusCode).toBe(200);
-    const data = res.body.split("\n").filter((l) => l.startsWith("data: "));
+    const body = await stream.rest();
+    const data = body.split("\n").filter((l) => l.startsWith("data: "));
     expect(data[0]).toMatch(/before follow$/);
     expect(data[1]).toMatch(/while following$/);
-    expect(res.body).toMatch(/event: end\ndata: \{"status":"succeeded"/);
+    expect(body).toMatch(/event: end\ndata: \{"status":"succeeded"/);
+  });
+
+  it.each([
+    ["cancelled", "cancelled while queued"],
+    ["superseded", "superseded by a newer push"],
+  ])("ends a follow with event: end once a queued deployment is %s (%s)", async (status) => {
+    await push(h, "acme/blog", sha(30)); // holds the app's worker, so the next ones stay queued
+    const waiting = await push(h, "acme/blog", sha(31));
+    const stream = await openSse(`${await listening()}/api/deployments/${waiting.id}/log?follow=1`);
+    await stream.opened;
+    if (status === "cancelled") {
+      const res = await h.app.inject({ method: "POST", url: `/api/deployments/${waiting.id}/cancel`, headers: auth });
+      expect(res.statusCode).toBe(200);
+    } else {
+      await push(h, "acme/blog", sha(32)); // newer: when the worker frees, it supersedes `waiting`
+      gate.resolve();
+    }
+    const body = await stream.rest();
+    expect(body).toMatch(new RegExp(`event: end\ndata: \\{"status":"${status}"`));
+    expect((await get(h, `/api/deployments/${waiting.id}`)).json().status).toBe(status);
   });
 
   it("GET /api/apps shows the running deployment", async () => {

@@ -165,7 +165,11 @@ describe("deployer serve and send-test", () => {
     mkdirSync(join(dir, "srv"));
     const server = await startServer(join(dir, "srv"), { apps: { [shop]: { path: checkout, branch: "main" } } });
     try {
-      const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: checkout, encoding: "utf8", timeout: 60_000 }).trim();
+      const head = execFileSync("git", ["rev-parse", "HEAD"], {
+        cwd: checkout,
+        encoding: "utf8",
+        timeout: 60_000,
+      }).trim();
       const r = cli(join(dir, "srv"), "send-test", shop, "--config", server.configFile);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/^202 /);
@@ -261,7 +265,10 @@ describe("configuration from the environment", () => {
         expect(res.status).toBe(200);
       }
       // The warning goes out through pino's asynchronous stream: wait for both lines, then check there are no more.
-      await waitFor("two unsigned-webhook warnings", () => (out.match(/accepting an unsigned webhook/g)?.length ?? 0) >= 2);
+      await waitFor(
+        "two unsigned-webhook warnings",
+        () => (out.match(/accepting an unsigned webhook/g)?.length ?? 0) >= 2,
+      );
       expect(out.match(/accepting an unsigned webhook/g)?.length).toBe(2);
     } finally {
       child.kill();
