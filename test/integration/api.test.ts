@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Deployment } from "../../src/store/types.js";
 import { pushPayload, signed } from "../helpers/github.js";
 import { type InProcess, inProcessServer, SECRET, TOKEN } from "../helpers/runtime.js";
@@ -418,5 +418,39 @@ describe("/api rate limiting of failed authentication", () => {
 
   it("a valid token is never limited", async () => {
     for (let i = 0; i < 6; i++) expect((await get(h, "/api/apps", auth)).statusCode).toBe(200);
+  });
+});
+
+describe("/api rate limiting at its default (README Security: 20 failures a minute)", () => {
+  let h: InProcess;
+  beforeEach(async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2030-01-01T00:00:00Z") });
+    h = await inProcessServer({ apps });
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    await h.close();
+  });
+
+  const failures = async (n: number, headers: (i: number) => Record<string, string>) => {
+    const statuses: number[] = [];
+    for (let i = 0; i < n; i++) statuses.push((await get(h, "/api/deployments", headers(i))).statusCode);
+    return statuses;
+  };
+
+  it("answers 429 to the 21st failure within a minute, and 401 again after the minute", async () => {
+    const bad = () => ({ authorization: "Bearer wrong" });
+    expect(await failures(20, bad)).toEqual(Array(20).fill(401));
+    expect(await failures(1, bad)).toEqual([429]);
+    vi.setSystemTime(new Date("2030-01-01T00:00:59Z"));
+    expect(await failures(1, bad)).toEqual([429]);
+    vi.setSystemTime(new Date("2030-01-01T00:01:01Z"));
+    expect(await failures(1, bad)).toEqual([401]);
+  });
+
+  it("does not trust X-Forwarded-For: another claimed address is still the same client", async () => {
+    const spoofed = (i: number) => ({ authorization: "Bearer wrong", "x-forwarded-for": `10.0.0.${i}` });
+    expect(await failures(20, spoofed)).toEqual(Array(20).fill(401));
+    expect(await failures(1, (i) => spoofed(i + 100))).toEqual([429]);
   });
 });
