@@ -30,6 +30,8 @@ const git = (cwd: string, ...args: string[]) =>
   execFileSync("git", args, {
     cwd,
     encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 60_000,
     env: {
       ...process.env,
       GIT_AUTHOR_NAME: "Test",

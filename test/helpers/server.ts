@@ -62,6 +62,9 @@ export async function startServer(
     cwd: dir,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, GITHUB_WEBHOOK_SECRET: "", DEPLOYER_API_TOKEN: "", ...env },
+    // Tests stop it; this only ends a server a failed test left behind.
+    timeout: 900_000,
+    killSignal: "SIGKILL",
   });
   let out = "";
   proc.stdout?.on("data", (c) => (out += c));
