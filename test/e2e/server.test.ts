@@ -48,10 +48,18 @@ describe("the serve process (e2e)", () => {
     const { server, app } = sc;
     // A signed webhook (signature header), API calls with the token and with a wrong token.
     const req = await signed("push", pushPayload({ fullName: app.fullName, after: shas[0] as string }), SECRET);
-    const res = await fetch(`${server.url}/webhook?marker=signed`, { method: "POST", headers: req.headers, body: req.body });
-    expect(res.status).toBe(200);
+    const res = await fetch(`${server.url}/webhook?marker=signed`, {
+      method: "POST",
+      headers: req.headers,
+      body: req.body,
+    });
+    expect(res.status).toBe(202);
+    const again = await server.waitFor(((await res.json()) as { id: string }).id);
+    expect(again.status, again.error ?? "").toBe("succeeded");
     expect((await server.api("GET", "/api/apps?marker=token")).status).toBe(200);
-    const wrong = await fetch(`${server.url}/api/apps?marker=wrong`, { headers: { authorization: `Bearer ${SECRET}` } });
+    const wrong = await fetch(`${server.url}/api/apps?marker=wrong`, {
+      headers: { authorization: `Bearer ${SECRET}` },
+    });
     expect(wrong.status).toBe(401);
 
     const log = await server.logFile(["marker=signed", "marker=token", "marker=wrong", `${sc.name}`]);

@@ -91,7 +91,7 @@ describe("dashboard (e2e, browser)", () => {
   });
 
   it("clicks Roll back, confirms, and the previous commit is served again", async () => {
-    const { sc, shas } = await appWithGoodDeploys("uirollback", ["u1", "u2"]);
+    const { sc, shas } = await appWithGoodDeploys("uirevert", ["u1", "u2"]);
     const page = await openSignedIn(sc);
     try {
       const dialogs: string[] = [];
@@ -101,6 +101,7 @@ describe("dashboard (e2e, browser)", () => {
       });
       const row = page.locator("#apps tbody tr", { hasText: sc.name });
       await row.getByRole("button", { name: "Roll back" }).click();
+      // (The app's name, dt-uirevert-…, contains neither "rollback" nor "succeeded".)
       await expect.poll(() => topRow(page).textContent(), poll).toContain("rollback");
       expect(dialogs).toEqual([`Roll ${sc.name} back to its previous succeeded commit?`]);
       await expect.poll(() => topRow(page).textContent(), poll).toContain("succeeded");
