@@ -8,7 +8,11 @@ import { freePort } from "./app-fixture.js";
 import { sendWebhook } from "./github.js";
 import { waitFor } from "./wait.js";
 
-export const CLI = resolve(import.meta.dirname, "../../dist/cli/index.js");
+/**
+ * The built CLI (test/global-setup.ts builds it before any test). DEPLOYER_TEST_CLI points the tests at
+ * another build: only for checking that a test fails against deliberately broken code.
+ */
+export const CLI = process.env.DEPLOYER_TEST_CLI ?? resolve(import.meta.dirname, "../../dist/cli/index.js");
 export const SECRET = "e2e-secret";
 export const TOKEN = "e2e-token";
 /** Every child process a test starts is killed after this long. */
