@@ -99,6 +99,21 @@ describe("timeouts, hooks and health checks (e2e)", () => {
     expect(await sc.app.served()).toBe("good");
   });
 
+  it("stops a git fetch that hangs at the git timeout, and changes nothing", async () => {
+    const { sc, shas } = await appWithGoodDeploys("hanggit", ["good"]);
+    const { app } = sc;
+    await sc.reconfigure({ timeouts: { git: 5 } });
+    // An origin whose transport never answers: git's ext:: protocol running `sleep`.
+    app.git(app.checkout, "config", "protocol.ext.allow", "always");
+    app.git(app.checkout, "remote", "set-url", "origin", "ext::sleep 600");
+    const { id } = await sc.push({ "web/version.txt": "never\n" });
+    const d = await sc.server.waitFor(id);
+    expect(d.status).toBe("failed");
+    expect(d.error).toBe("timed out after 5 s in sync");
+    expect(app.git(app.checkout, "rev-parse", "HEAD")).toBe(shas[0]);
+    expect(await app.served()).toBe("good");
+  });
+
   it("stops an `up` that hangs at the up timeout and rolls back", async () => {
     const { sc, shas } = await appWithGoodDeploys("hangup", ["good"]);
     const { app } = sc;
@@ -147,6 +162,19 @@ describe("timeouts, hooks and health checks (e2e)", () => {
     const health = d.steps?.find((s) => s.name === "health");
     expect(health?.durationMs ?? Number.POSITIVE_INFINITY).toBeLessThan(60_000);
     expect(Date.now() - t0).toBeLessThan(240_000);
+    expect(await sc.app.served()).toBe("good");
+  });
+
+  it("fails at once when a container keeps restarting, and rolls back", async () => {
+    const { sc, shas } = await appWithGoodDeploys("restarts", ["good"]);
+    const looping = composeFile(sc.app.port, `    command: ["false"]\n    restart: always\n`);
+    const { id } = await sc.push({ "docker-compose.prod.yml": looping });
+    const d = await sc.server.waitFor(id);
+    expect(d.status).toBe("failed");
+    expect(d.error).toMatch(/^health check failed: container \S+ keeps restarting; rolled back to /);
+    expect(d.error).toContain(`rolled back to ${shas[0]}`);
+    const health = d.steps?.find((s) => s.name === "health");
+    expect(health?.durationMs ?? Number.POSITIVE_INFINITY).toBeLessThan(60_000);
     expect(await sc.app.served()).toBe("good");
   });
 
