@@ -117,7 +117,8 @@ describe("timeouts, hooks and health checks (e2e)", () => {
   it("stops an `up` that hangs at the up timeout and rolls back", async () => {
     const { sc, shas } = await appWithGoodDeploys("hangup", ["good"]);
     const { app } = sc;
-    await sc.reconfigure({ timeouts: { up: 5 } });
+    // The automatic rollback's own `up` runs under the same budget: big enough for it on a loaded machine.
+    await sc.reconfigure({ timeouts: { up: 20 } });
     // `gate` waits for web to be healthy, and web's first check is an hour away: `up` does not return.
     const stuck = composeFile(
       app.port,
@@ -127,7 +128,7 @@ describe("timeouts, hooks and health checks (e2e)", () => {
     const { id } = await sc.push({ "docker-compose.prod.yml": stuck });
     const d = await sc.server.waitFor(id);
     expect(d.status).toBe("failed");
-    expect(d.error).toMatch(/^timed out after 5 s in up/);
+    expect(d.error).toMatch(/^timed out after 20 s in up; rolled back to /);
     expect(d.error).toContain(`rolled back to ${shas[0]}`);
     expect(await app.served()).toBe("good");
   });
@@ -137,11 +138,12 @@ describe("timeouts, hooks and health checks (e2e)", () => {
     const { app } = sc;
     const good = await sc.deploy({ "web/version.txt": "good\n", "web/Dockerfile": withHealth(dockerfile()) });
     expect(shas).toEqual([]);
-    await sc.reconfigure({ healthcheck: { url: `http://127.0.0.1:${app.port}/health.txt`, expect: 200, timeout: 8 } });
+    // The rollback's health check runs under the same timeout: big enough for the good version on a loaded machine.
+    await sc.reconfigure({ healthcheck: { url: `http://127.0.0.1:${app.port}/health.txt`, expect: 200, timeout: 15 } });
     const { id } = await sc.push({ "web/Dockerfile": dockerfile(), "web/version.txt": "broken\n" });
     const d = await sc.server.waitFor(id);
     expect(d.status).toBe("failed");
-    expect(d.error).toMatch(/^health check failed: .* after 8 s; rolled back to [0-9a-f]{40}$/);
+    expect(d.error).toMatch(/^health check failed: .* after 15 s; rolled back to [0-9a-f]{40}$/);
     expect(d.error).toContain(`rolled back to ${good}`);
     expect(await app.served()).toBe("good");
     expect(await app.served("/health.txt")).toBe("good");
