@@ -84,8 +84,12 @@ describe("crash recovery (e2e)", () => {
     expect(recovery).toMatchObject({ trigger: "recovery", sha });
     const done = await sc.server.waitFor(recovery.id);
     expect(done.status, done.error ?? "").toBe("succeeded");
-    // The resumed deploy diffs from the commit the running containers came from.
-    expect(done.previousSha).toBe(shas[0]);
+    // The checkout was already on the new commit; the resumed deploy diffs from the commit the running
+    // containers came from, not from there.
+    expect(done.previousSha).toBe(sha);
+    const log = (await sc.server.api("GET", `/api/deployments/${recovery.id}/log`)).body as string;
+    expect(log).toContain(`changed files since ${(shas[0] as string).slice(0, 7)}: 1`);
+    expect(done.rebuilt).toEqual(["web"]);
     expect(await sc.app.served()).toBe("after-hook-crash");
   });
 
