@@ -17,7 +17,9 @@ describe("configuration claims", () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal ${VAR} syntax of the config file
   it("${VAR:-default} uses the default when VAR is set but empty", () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal ${VAR} syntax of the config file
     const yaml = "secret: ${HOOK_SECRET:-fallback}\napiToken: ${TOKEN_VAR:-unused}\n";
     const c = parse(yaml, { HOOK_SECRET: "", TOKEN_VAR: "set" });
     expect(c.secret).toBe("fallback");
