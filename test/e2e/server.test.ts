@@ -75,11 +75,13 @@ describe("the serve process (e2e)", () => {
 
   it("on SIGTERM stops taking requests and lets a running deploy finish", async () => {
     const { sc, shas } = await appWithGoodDeploys("sigterm", ["t1"]);
+    // The signal lands in the last long step (postDeploy), so what is left of the deploy (the hook, then
+    // finalize) fits the fixed 30 s grace even on a heavily loaded machine; `up` and health are already done.
     await sc.reconfigure({
-      hooks: { preDeploy: [["/bin/sh", "-c", "touch ../hook-started; sleep 8"]] },
+      hooks: { postDeploy: [["/bin/sh", "-c", "touch ../hook-started; sleep 10"]] },
     });
     const { id, sha } = await sc.push({ "web/version.txt": "t2\n" });
-    await sc.server.waitForStep(id, "preDeploy");
+    await sc.server.waitForStep(id, "postDeploy");
     await waitFor("the hook to start", () => existsSync(join(sc.app.root, "hook-started")));
     sc.server.proc.kill("SIGTERM");
     await waitFor("the listener to close", async () => !(await answers(sc.server.url)), { timeoutMs: 30_000 });
