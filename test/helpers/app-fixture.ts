@@ -49,7 +49,8 @@ export const slowStep = (seconds: number) => `RUN ["/bin/busybox", "sleep", "${s
 
 /** Compose file of the test app; `extra` is YAML appended under services. */
 export function composeFile(port: number, web = "", extra = ""): string {
-  return `services:\n  web:\n    build: ./web\n    ports: ["127.0.0.1:${port}:8080"]\n${web}${extra}`;
+  // Builds need no network (FROM scratch): `network: none` keeps them independent of the engine's default bridge.
+  return `services:\n  web:\n    build: { context: ./web, network: none }\n    ports: ["127.0.0.1:${port}:8080"]\n${web}${extra}`;
 }
 
 export interface AppFixture {
@@ -185,6 +186,16 @@ export async function createAppFixture(label: string, opts: { dockerfileExtra?: 
           [...args, "-f", "docker-compose.prod.yml", "-p", project, "down", "--rmi", "all", "-v", "--remove-orphans"],
           { cwd: checkout, stdio: "ignore", timeout: 120_000 },
         );
+      } catch {}
+      // `down --rmi` leaves the deployer-<sha> tags of the app's image: remove every tag of it.
+      try {
+        const tags = docker(
+          "images",
+          "--format",
+          "{{.Repository}}:{{.Tag}}",
+          defaultImageName(compose, project, "web"),
+        );
+        if (tags) docker("rmi", "-f", ...tags.split("\n"));
       } catch {}
       rmSync(root, { recursive: true, force: true });
     },
