@@ -1,93 +1,199 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AppFixture, dockerfile, slowStep } from "../helpers/app-fixture.js";
-import { type Scenario, scenario } from "../helpers/e2e.js";
-import type { RunningServer } from "../helpers/server.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { type AppFixture, composeFile, dockerfile, slowStep } from "../helpers/app-fixture.js";
+import { appWithGoodDeploys, destroyScenarios } from "../helpers/e2e.js";
+import { SECRET, TOKEN } from "../helpers/server.js";
 
-// Timeouts and health checks with automatic rollback, against the real engine.
-describe("timeouts and health checks (e2e)", () => {
-  let sc: Scenario;
-  let app: AppFixture;
-  let server: RunningServer;
-  const push = (files: Record<string, string | null>) => sc.push(files);
+// Timeouts, hooks and health checks with automatic rollback, against the real engine.
+// Each test has its own app; a short step timeout is set only for the step a test is about,
+// and only for the deploy under test (the good deploys before it run with the defaults).
+describe("timeouts, hooks and health checks (e2e)", () => {
+  afterEach(destroyScenarios);
 
-  beforeAll(async () => {
-    sc = await scenario("guarded", (fixture) => ({
-      timeouts: { build: 6 },
-      healthcheck: { url: `http://127.0.0.1:${fixture.port}/health.txt`, expect: 200, timeout: 4 },
-      hooks: {
-        preDeploy: [["/bin/sh", "-c", "test ! -f block-deploy"]],
-        postDeploy: [["/bin/sh", "-c", "env | grep ^DEPLOYER_ | sort > ../hook-env.txt"]],
+  const health = (fixture: AppFixture, timeout = 60) => ({
+    healthcheck: { url: `http://127.0.0.1:${fixture.port}/health.txt`, expect: 200, timeout },
+  });
+
+  it("runs postDeploy hooks with the deployment's environment, and never with a secret's value", async () => {
+    // The server's environment holds copies of both secrets under other names: no hook may see them.
+    const { sc, shas } = await appWithGoodDeploys(
+      "hookenv",
+      ["h1", "h2"],
+      {
+        hooks: {
+          postDeploy: [
+            ["/bin/sh", "-c", "env > ../hook-env.txt"],
+            ["/bin/sh", "-c", `echo printed: "$SECRET_COPY" ${SECRET} ${TOKEN}`],
+          ],
+        },
       },
-    }));
-    ({ app, server } = sc);
-    const { id } = await push({ "web/version.txt": "good\n", "web/Dockerfile": withHealth(dockerfile()) });
-    const d = await server.waitFor(id);
-    expect(d.status, d.error ?? "").toBe("succeeded");
-  });
-
-  afterAll(async () => {
-    await sc?.destroy();
-  });
-
-  it("runs postDeploy hooks with the deployment's environment", async () => {
-    const env = readFileSync(join(app.root, "hook-env.txt"), "utf8");
-    const [last] = (await server.api("GET", "/api/deployments?app=guarded&limit=1")).body;
-    expect(env).toContain(`DEPLOYER_APP=guarded`);
-    expect(env).toContain(`DEPLOYER_SHA=${last.sha}`);
-    expect(env).toContain(`DEPLOYER_DEPLOYMENT_ID=${last.id}`);
-    expect(env).toContain("DEPLOYER_REF=refs/heads/main");
-    expect(env).toMatch(/DEPLOYER_PREVIOUS_SHA=[0-9a-f]{40}/);
+      { env: { SECRET_COPY: SECRET, TOKEN_COPY: TOKEN, UNRELATED_VAR: "kept" } },
+    );
+    const env = readFileSync(join(sc.app.root, "hook-env.txt"), "utf8");
+    const [last] = (await sc.server.api("GET", `/api/deployments?app=${sc.name}&limit=1`)).body;
+    expect(last.sha).toBe(shas[1]);
+    expect(env).toContain(`DEPLOYER_APP=${sc.name}\n`);
+    expect(env).toContain(`DEPLOYER_SHA=${shas[1]}\n`);
+    expect(env).toContain(`DEPLOYER_DEPLOYMENT_ID=${last.id}\n`);
+    expect(env).toContain("DEPLOYER_REF=refs/heads/main\n");
+    expect(env).toContain(`DEPLOYER_PREVIOUS_SHA=${shas[0]}\n`);
+    // The dump is the whole environment (not a filtered view), so a leak would show.
+    expect(env).toContain("UNRELATED_VAR=kept\n");
+    expect(env).not.toContain(SECRET);
+    expect(env).not.toContain(TOKEN);
+    // A hook that prints a secret gets it masked in the deployment log.
+    const log = (await sc.server.api("GET", `/api/deployments/${last.id}/log`)).body as string;
+    expect(log).toContain("printed:  [redacted] [redacted]");
+    expect(log).not.toContain(SECRET);
+    expect(log).not.toContain(TOKEN);
   });
 
   it("stops at a failing preDeploy hook before anything changes, and never runs that build later", async () => {
-    const good = await app.served();
+    const { sc } = await appWithGoodDeploys("prehook", ["good"], {
+      hooks: { preDeploy: [["/bin/sh", "-c", "test ! -f block-deploy"]] },
+    });
+    const { app, server } = sc;
     const container = app.containerId();
-    const { id } = await push({ "web/version.txt": "blocked\n", "block-deploy": "x" });
+    const { id } = await sc.push({ "web/version.txt": "blocked\n", "block-deploy": "x" });
     const d = await server.waitFor(id);
     expect(d.status).toBe("failed");
     expect(d.error).toContain("preDeploy hook");
     expect(d.rebuilt).toEqual(["web"]);
     expect(app.containerId()).toBe(container);
-    expect(await app.served()).toBe(good);
+    expect(await app.served()).toBe("good");
 
     // Back to the deployed build context: nothing is rebuilt, so the old image must still be the one used.
-    const next = await push({ "block-deploy": null, "web/version.txt": `${good}\n`, "README.md": "unblocked\n" });
+    const next = await sc.push({ "block-deploy": null, "web/version.txt": "good\n", "README.md": "unblocked\n" });
     const n = await server.waitFor(next.id);
     expect(n.status, n.error ?? "").toBe("succeeded");
     expect(n.rebuilt).toEqual([]);
-    expect(await app.served()).toBe(good);
+    expect(await app.served()).toBe("good");
   });
 
   it("kills a hanging build at its timeout, and the next push deploys", async () => {
-    const t0 = Date.now();
-    const { id } = await push({
-      "web/Dockerfile": withHealth(dockerfile("", slowStep(600))),
-      "web/version.txt": "hang\n",
-    });
-    const d = await server.waitFor(id, 60_000);
+    const { sc } = await appWithGoodDeploys("hangbuild", ["good"]);
+    const { app } = sc;
+    await sc.reconfigure({ timeouts: { build: 8 } });
+    const { id } = await sc.push({ "web/Dockerfile": dockerfile("", slowStep(600)), "web/version.txt": "hang\n" });
+    const d = await sc.server.waitFor(id);
     expect(d.status).toBe("failed");
-    expect(d.error).toContain("timed out after 6 s in build");
-    expect(Date.now() - t0).toBeLessThan(40_000);
+    expect(d.error).toBe("timed out after 8 s in build");
     expect(await app.served()).toBe("good");
 
-    const next = await push({ "web/Dockerfile": withHealth(dockerfile()), "web/version.txt": "next\n" });
-    const n = await server.waitFor(next.id);
+    await sc.reconfigure({ timeouts: {} });
+    const next = await sc.push({ "web/Dockerfile": dockerfile(), "web/version.txt": "next\n" });
+    const n = await sc.server.waitFor(next.id);
     expect(n.status, n.error ?? "").toBe("succeeded");
     expect(await app.served()).toBe("next");
   });
 
-  it("rolls back automatically when the new version fails its health check", async () => {
-    const good = app.head();
-    const { id } = await push({ "web/Dockerfile": dockerfile(), "web/version.txt": "broken\n" });
-    const d = await server.waitFor(id, 90_000);
+  it("kills a hanging hook at the hooks timeout", async () => {
+    const { sc, shas } = await appWithGoodDeploys("hanghook", ["good"]);
+    await sc.reconfigure({ timeouts: { hooks: 3 }, hooks: { preDeploy: [["sleep", "600"]] } });
+    const { id } = await sc.push({ "web/version.txt": "never\n" });
+    const d = await sc.server.waitFor(id);
     expect(d.status).toBe("failed");
-    expect(d.error).toMatch(/^health check failed: .*; rolled back to [0-9a-f]{40}$/);
+    expect(d.error).toBe("timed out after 3 s in preDeploy");
+    expect(sc.app.git(sc.app.checkout, "rev-parse", "HEAD")).toBe(shas[0]);
+    expect(await sc.app.served()).toBe("good");
+  });
+
+  it("stops a git fetch that hangs at the git timeout, and changes nothing", async () => {
+    const { sc, shas } = await appWithGoodDeploys("hanggit", ["good"]);
+    const { app } = sc;
+    await sc.reconfigure({ timeouts: { git: 5 } });
+    // An origin whose transport never answers: git's ext:: protocol running `sleep`.
+    app.git(app.checkout, "config", "protocol.ext.allow", "always");
+    app.git(app.checkout, "remote", "set-url", "origin", "ext::sleep 600");
+    const { id } = await sc.push({ "web/version.txt": "never\n" });
+    const d = await sc.server.waitFor(id);
+    expect(d.status).toBe("failed");
+    expect(d.error).toBe("timed out after 5 s in sync");
+    expect(app.git(app.checkout, "rev-parse", "HEAD")).toBe(shas[0]);
+    expect(await app.served()).toBe("good");
+  });
+
+  it("stops an `up` that hangs at the up timeout and rolls back", async () => {
+    const { sc, shas } = await appWithGoodDeploys("hangup", ["good"]);
+    const { app } = sc;
+    // The automatic rollback's own `up` runs under the same budget: big enough for it on a loaded machine.
+    await sc.reconfigure({ timeouts: { up: 20 } });
+    // `gate` waits for web to be healthy, and web's first check is an hour away: `up` does not return.
+    const stuck = composeFile(
+      app.port,
+      `    healthcheck:\n      test: ["CMD", "/bin/busybox", "true"]\n      interval: 1h\n`,
+      `  gate:\n    image: ${app.image("web")}\n    command: ["sleep", "3600"]\n    depends_on:\n      web:\n        condition: service_healthy\n`,
+    );
+    const { id } = await sc.push({ "docker-compose.prod.yml": stuck });
+    const d = await sc.server.waitFor(id);
+    expect(d.status).toBe("failed");
+    expect(d.error).toMatch(/^timed out after 20 s in up; rolled back to /);
+    expect(d.error).toContain(`rolled back to ${shas[0]}`);
+    expect(await app.served()).toBe("good");
+  });
+
+  it("rolls back automatically when the new version fails its health check (health timeout)", async () => {
+    const { sc, shas } = await appWithGoodDeploys("health", [], health);
+    const { app } = sc;
+    const good = await sc.deploy({ "web/version.txt": "good\n", "web/Dockerfile": withHealth(dockerfile()) });
+    expect(shas).toEqual([]);
+    // The rollback's health check runs under the same timeout: big enough for the good version on a loaded machine.
+    await sc.reconfigure({ healthcheck: { url: `http://127.0.0.1:${app.port}/health.txt`, expect: 200, timeout: 15 } });
+    const { id } = await sc.push({ "web/Dockerfile": dockerfile(), "web/version.txt": "broken\n" });
+    const d = await sc.server.waitFor(id);
+    expect(d.status).toBe("failed");
+    expect(d.error).toMatch(/^health check failed: .* after 15 s; rolled back to [0-9a-f]{40}$/);
     expect(d.error).toContain(`rolled back to ${good}`);
-    expect(await app.served()).toBe("next");
-    expect(await app.served("/health.txt")).toBe("next");
+    expect(await app.served()).toBe("good");
+    expect(await app.served("/health.txt")).toBe("good");
     expect(app.git(app.checkout, "rev-parse", "HEAD")).toBe(good);
+  });
+
+  it("fails at once when a container exits, and rolls back", async () => {
+    const { sc, shas } = await appWithGoodDeploys("crashes", ["good"]);
+    const t0 = Date.now();
+    // busybox `false` as the command: the container exits 1 right away.
+    const crashing = composeFile(sc.app.port, `    command: ["false"]\n`);
+    const { id } = await sc.push({ "docker-compose.prod.yml": crashing });
+    const d = await sc.server.waitFor(id);
+    expect(d.status).toBe("failed");
+    expect(d.error).toMatch(/^health check failed: container \S+ exited with code 1; rolled back to /);
+    expect(d.error).toContain(`rolled back to ${shas[0]}`);
+    // "At once": well inside the default 120 s health budget.
+    const health = d.steps?.find((s) => s.name === "health");
+    expect(health?.durationMs ?? Number.POSITIVE_INFINITY).toBeLessThan(60_000);
+    expect(Date.now() - t0).toBeLessThan(240_000);
+    expect(await sc.app.served()).toBe("good");
+  });
+
+  it("fails at once when a container keeps restarting, and rolls back", async () => {
+    const { sc, shas } = await appWithGoodDeploys("restarts", ["good"]);
+    const looping = composeFile(sc.app.port, `    command: ["false"]\n    restart: always\n`);
+    const { id } = await sc.push({ "docker-compose.prod.yml": looping });
+    const d = await sc.server.waitFor(id);
+    expect(d.status).toBe("failed");
+    expect(d.error).toMatch(/^health check failed: container \S+ keeps restarting; rolled back to /);
+    expect(d.error).toContain(`rolled back to ${shas[0]}`);
+    const health = d.steps?.find((s) => s.name === "health");
+    expect(health?.durationMs ?? Number.POSITIVE_INFINITY).toBeLessThan(60_000);
+    expect(await sc.app.served()).toBe("good");
+  });
+
+  it("fails at once when a container is Docker-unhealthy", async () => {
+    const { sc, shas } = await appWithGoodDeploys("unhealthy", ["good"]);
+    const sick = composeFile(
+      sc.app.port,
+      `    healthcheck:\n      test: ["CMD", "/bin/busybox", "false"]\n      interval: 1s\n      retries: 1\n`,
+    );
+    const { id } = await sc.push({ "docker-compose.prod.yml": sick });
+    const d = await sc.server.waitFor(id);
+    expect(d.status).toBe("failed");
+    expect(d.error).toMatch(/^health check failed: container \S+ is unhealthy; rolled back to /);
+    expect(d.error).toContain(`rolled back to ${shas[0]}`);
+    const health = d.steps?.find((s) => s.name === "health");
+    expect(health?.durationMs ?? Number.POSITIVE_INFINITY).toBeLessThan(60_000);
+    expect(await sc.app.served()).toBe("good");
   });
 });
 

@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { type ComposeCli, defaultImageName, detectCompose } from "../../src/runners/compose.js";
+import { uniqueDir, uniqueName } from "./names.js";
 
 /** A free TCP port on loopback. */
 export async function freePort(): Promise<number> {
@@ -15,10 +16,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
+let detected: Promise<ComposeCli> | undefined;
+/** The Compose the product itself would use on this host (v2 preferred), found the same way. */
+export function hostCompose(): Promise<ComposeCli> {
+  detected ??= detectCompose("auto").then((c) => {
+    if (!c) throw new Error("no Docker Compose on this host");
+    return c;
+  });
+  return detected;
+}
+
 const git = (cwd: string, ...args: string[]) =>
   execFileSync("git", args, {
     cwd,
     encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 60_000,
     env: {
       ...process.env,
       GIT_AUTHOR_NAME: "Test",
@@ -28,14 +41,16 @@ const git = (cwd: string, ...args: string[]) =>
     },
   }).trim();
 
-export const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" }).trim();
+export const docker = (...args: string[]) =>
+  execFileSync("docker", args, { encoding: "utf8", timeout: 120_000 }).trim();
 
 /** A RUN step that takes `seconds` (busybox has no shell path in a scratch image: exec form). */
 export const slowStep = (seconds: number) => `RUN ["/bin/busybox", "sleep", "${seconds}"]\n`;
 
 /** Compose file of the test app; `extra` is YAML appended under services. */
 export function composeFile(port: number, web = "", extra = ""): string {
-  return `services:\n  web:\n    build: ./web\n    ports: ["127.0.0.1:${port}:8080"]\n${web}${extra}`;
+  // Builds need no network (FROM scratch): `network: none` keeps them independent of the engine's default bridge.
+  return `services:\n  web:\n    build: { context: ./web, network: none }\n    ports: ["127.0.0.1:${port}:8080"]\n${web}${extra}`;
 }
 
 export interface AppFixture {
@@ -50,7 +65,12 @@ export interface AppFixture {
   /** The app's checkout that deployer deploys (config `path`). */
   checkout: string;
   port: number;
+  /** The Compose project: unique to this fixture (test/helpers/names.ts). */
   project: string;
+  /** The Compose in use (same detection as the product). */
+  compose: ComposeCli;
+  /** The image Compose builds for `service`, named by the product's own function. */
+  image(service?: string): string;
   /** Writes files in the work clone, commits and pushes; returns the new commit id. */
   push(files: Record<string, string | null>, message?: string): string;
   /** Writes and commits in the work clone without pushing. */
@@ -61,17 +81,19 @@ export interface AppFixture {
   head(): string;
   /** What the app serves now, or undefined if nothing answers. */
   served(path?: string): Promise<string | undefined>;
-  /** Container id of the web service. */
+  /** Container id of the running web service. */
   containerId(): string;
   destroy(): void;
 }
 
 /**
- * A real app: a bare repo as origin, a work clone, and a deploy checkout, holding a
+ * A real app named `dt-<label>-…` (unique: see names.ts): a bare repo as origin, a work clone, and a deploy checkout, holding a
  * FROM-scratch image that runs busybox httpd and serves version.txt on `port`.
  */
-export async function createAppFixture(name: string, opts: { dockerfileExtra?: string } = {}): Promise<AppFixture> {
-  const root = mkdtempSync(join(tmpdir(), `deployer-e2e-${name}-`));
+export async function createAppFixture(label: string, opts: { dockerfileExtra?: string } = {}): Promise<AppFixture> {
+  const name = uniqueName(label);
+  const root = uniqueDir(label);
+  const compose = await hostCompose();
   const bare = join(root, "origin.git");
   const work = join(root, "work");
   const checkout = join(root, "checkout");
@@ -124,6 +146,8 @@ export async function createAppFixture(name: string, opts: { dockerfileExtra?: s
     checkout,
     port,
     project,
+    compose,
+    image: (service = "web") => defaultImageName(compose, project, service),
     commit,
     push(files, message) {
       const sha = commit(files, message);
@@ -144,13 +168,34 @@ export async function createAppFixture(name: string, opts: { dockerfileExtra?: s
         return undefined;
       }
     },
-    containerId: () => docker("ps", "-q", "--no-trunc", "--filter", `label=com.docker.compose.project=${project}`),
+    containerId: () =>
+      docker(
+        "ps",
+        "-q",
+        "--no-trunc",
+        "--filter",
+        `label=com.docker.compose.project=${project}`,
+        "--filter",
+        "label=com.docker.compose.service=web",
+      ),
     destroy() {
       try {
-        execFileSync("docker-compose", ["-f", "docker-compose.prod.yml", "-p", project, "down", "--rmi", "all", "-v"], {
-          cwd: checkout,
-          stdio: "ignore",
-        });
+        const [cmd, ...args] = compose.argv;
+        execFileSync(
+          cmd,
+          [...args, "-f", "docker-compose.prod.yml", "-p", project, "down", "--rmi", "all", "-v", "--remove-orphans"],
+          { cwd: checkout, stdio: "ignore", timeout: 120_000 },
+        );
+      } catch {}
+      // `down --rmi` leaves the deployer-<sha> tags of the app's image: remove every tag of it.
+      try {
+        const tags = docker(
+          "images",
+          "--format",
+          "{{.Repository}}:{{.Tag}}",
+          defaultImageName(compose, project, "web"),
+        );
+        if (tags) docker("rmi", "-f", ...tags.split("\n"));
       } catch {}
       rmSync(root, { recursive: true, force: true });
     },

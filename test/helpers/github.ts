@@ -66,6 +66,11 @@ export async function signed(
 /** POSTs a signed delivery to a running server. */
 export async function sendWebhook(url: string, event: string, payload: unknown, secret: string) {
   const req = await signed(event, payload, secret);
-  const res = await fetch(`${url}/webhook`, { method: "POST", headers: req.headers, body: req.body });
+  const res = await fetch(`${url}/webhook`, {
+    method: "POST",
+    headers: req.headers,
+    body: req.body,
+    signal: AbortSignal.timeout(60_000),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }

@@ -1,15 +1,22 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { stringify } from "yaml";
 import type { Deployment } from "../../src/store/types.js";
 import { freePort } from "./app-fixture.js";
 import { sendWebhook } from "./github.js";
+import { waitFor } from "./wait.js";
 
-export const CLI = resolve(import.meta.dirname, "../../dist/cli/index.js");
+/**
+ * The built CLI (test/global-setup.ts builds it before any test). DEPLOYER_TEST_CLI points the tests at
+ * another build: only for checking that a test fails against deliberately broken code.
+ */
+export const CLI = process.env.DEPLOYER_TEST_CLI ?? resolve(import.meta.dirname, "../../dist/cli/index.js");
 export const SECRET = "e2e-secret";
 export const TOKEN = "e2e-token";
+/** Every child process a test starts is killed after this long. */
+export const CHILD_TIMEOUT_MS = 240_000;
 
 export interface RunningServer {
   url: string;
@@ -28,8 +35,10 @@ export interface RunningServer {
   /** Runs the CLI against this server; resolves with its exit code and output. */
   cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   stop(signal?: NodeJS.Signals): Promise<void>;
-  /** Starts the same server again on the same data (after a crash). */
-  restart(): Promise<RunningServer>;
+  /** The server's log file once it contains every `expected` string (it is written asynchronously). */
+  logFile(expected: string[]): Promise<string>;
+  /** Starts the same server again on the same data (after a crash or stop), optionally with another config. */
+  restart(config?: Record<string, unknown>): Promise<RunningServer>;
 }
 
 /** Runs the real CLI (`deployer serve`) as a child process with a config written from `config`. */
@@ -37,7 +46,6 @@ export async function startServer(
   dir: string,
   config: Record<string, unknown>,
   port?: number,
-  /** Extra environment for the server (e.g. DOCKER_HOST of a test's own engine). */
   env: Record<string, string> = {},
 ): Promise<RunningServer> {
   mkdirSync(dir, { recursive: true });
@@ -57,7 +65,10 @@ export async function startServer(
   const proc = spawn(process.execPath, [CLI, "serve", "--config", configFile], {
     cwd: dir,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, ...env, GITHUB_WEBHOOK_SECRET: "", DEPLOYER_API_TOKEN: "" },
+    env: { ...process.env, GITHUB_WEBHOOK_SECRET: "", DEPLOYER_API_TOKEN: "", ...env },
+    // Tests stop it; this only ends a server a failed test left behind.
+    timeout: 900_000,
+    killSignal: "SIGKILL",
   });
   let out = "";
   proc.stdout?.on("data", (c) => (out += c));
@@ -72,6 +83,7 @@ export async function startServer(
         ...(body !== undefined ? { "content-type": "application/json" } : {}),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(60_000),
     });
     const text = await res.text();
     let parsed: any = text;
@@ -81,12 +93,17 @@ export async function startServer(
     return { status: res.status, body: parsed };
   };
 
-  for (let i = 0; ; i++) {
+  // Generous: a loaded machine can take many seconds to start node and open the database.
+  const startBy = Date.now() + 60_000;
+  for (;;) {
     if (proc.exitCode !== null) throw new Error(`server exited ${proc.exitCode}:\n${out}`);
     try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
+      if ((await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5000) })).ok) break;
     } catch {}
-    if (i > 200) throw new Error(`server did not start:\n${out}`);
+    if (Date.now() > startBy) {
+      proc.kill("SIGKILL");
+      throw new Error(`server did not start:\n${out}`);
+    }
     await sleep(50);
   }
 
@@ -99,13 +116,13 @@ export async function startServer(
     push: (payload) => sendWebhook(url, "push", payload, SECRET),
     api,
     deployment: async (id) => (await api("GET", `/api/deployments/${id}`)).body,
-    waitUntil: async (pred, id, timeoutMs = 90_000) => {
+    waitUntil: async (pred, id, timeoutMs = 180_000) => {
       const until = Date.now() + timeoutMs;
       for (;;) {
         const d = await server.deployment(id);
         if (pred(d)) return d;
         if (Date.now() > until) throw new Error(`deployment ${id} stuck: ${JSON.stringify(d)}\n${out.slice(-3000)}`);
-        await sleep(200);
+        await sleep(100);
       }
     },
     waitFor: (id, timeoutMs) => server.waitUntil((d) => !["queued", "running"].includes(d.status), id, timeoutMs),
@@ -117,20 +134,36 @@ export async function startServer(
           cwd: dir,
           stdio: ["ignore", "pipe", "pipe"],
           env: { ...process.env, DEPLOYER_API_TOKEN: TOKEN },
+          // A CLI that never exits must fail its test, not hang the worker.
+          timeout: CHILD_TIMEOUT_MS,
+          killSignal: "SIGKILL",
         });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (c) => (stdout += c));
         child.stderr.on("data", (c) => (stderr += c));
-        child.on("exit", (code) => resolveCli({ code: code ?? -1, stdout, stderr }));
+        child.on("close", (code, signal) =>
+          resolveCli({ code: code ?? -1, stdout, stderr: signal ? `${stderr}\n(killed by ${signal})` : stderr }),
+        );
       }),
     async stop(signal = "SIGTERM") {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
       const exited = new Promise((r) => proc.once("exit", r));
       proc.kill(signal);
+      // serve gives running deploys 30 s; past that (plus slack), it is hung: kill it so the test ends.
+      const hung = setTimeout(() => proc.kill("SIGKILL"), 60_000);
       await exited;
+      clearTimeout(hung);
     },
-    restart: () => startServer(dir, config, listen, env),
+    async logFile(expected) {
+      const file = join(dir, "deployer.log");
+      // pino writes the file asynchronously: wait until the expected lines have been flushed.
+      return waitFor(`${expected.join(", ")} in ${file}`, () => {
+        const text = existsSync(file) ? readFileSync(file, "utf8") : "";
+        return expected.every((e) => text.includes(e)) && text;
+      });
+    },
+    restart: (next = config) => startServer(dir, next, listen, env),
   };
   return server;
 }

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Deployment } from "../../src/store/types.js";
 import { pushPayload, signed } from "../helpers/github.js";
 import { type InProcess, inProcessServer, SECRET, TOKEN } from "../helpers/runtime.js";
@@ -23,6 +23,30 @@ async function push(h: InProcess, fullName: string, after: string) {
   const res = await h.app.inject({ method: "POST", url: "/webhook", headers: req.headers, payload: req.body });
   expect(res.statusCode).toBe(202);
   return res.json() as { id: string; app: string; sha: string };
+}
+
+/** An SSE stream over a real connection: wait for text in it, or read it to its end. */
+async function openSse(url: string) {
+  const res = await fetch(url, { headers: auth, signal: AbortSignal.timeout(60_000) });
+  expect(res.status).toBe(200);
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  const read = async () => {
+    const { done, value } = await reader.read();
+    if (!done) text += decoder.decode(value, { stream: true });
+    return done;
+  };
+  return {
+    opened: Promise.resolve(),
+    async until(needle: string) {
+      while (!text.includes(needle)) if (await read()) throw new Error(`stream ended without ${needle}: ${text}`);
+    },
+    async rest() {
+      while (!(await read()));
+      return text;
+    },
+  };
 }
 
 const get = (h: InProcess, url: string, headers: Record<string, string> = auth) =>
@@ -73,6 +97,13 @@ describe("/api authentication", () => {
 
   it("does not need a token for /healthz and /webhook", async () => {
     expect((await get(h, "/healthz", {})).statusCode).toBe(200);
+    // A signed webhook with no Authorization header at all is answered by the webhook route, not refused.
+    const ping = await signed("ping", { zen: "Keep it logically awesome.", hook_id: 1 }, SECRET);
+    const res = await h.app.inject({ method: "POST", url: "/webhook", headers: ping.headers, payload: ping.body });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ message: "pong" });
+    const deploy = await push(h, "acme/shop", sha(77));
+    expect(deploy).toMatchObject({ app: "shop", sha: sha(77) });
   });
 });
 
@@ -181,6 +212,7 @@ describe("/api reads", () => {
     const res = await get(h, `/api/deployments/${ids[2]!.id}/log`);
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toMatch(/^text\/plain/);
+    expect(res.body).toBe("");
   });
 
   it("GET /api/deployments/:id/log → 404 for an unknown id", async () => {
@@ -272,6 +304,9 @@ describe("/api reads", () => {
 describe("cancelling a queued deployment over the API", () => {
   let h: InProcess;
   let gate = deferred();
+  let base: string | undefined;
+  /** The server on a real port (for streaming tests), started once. */
+  const listening = async () => (base ??= await h.app.listen({ host: "127.0.0.1", port: 0 }));
   beforeAll(async () => {
     h = await inProcessServer({ apps }, { execute: () => gate.promise });
   });
@@ -308,18 +343,39 @@ describe("cancelling a queued deployment over the API", () => {
     const running = await push(h, "acme/shop", sha(20));
     const sink = h.runtime.logs.sink(running.id);
     sink.line("before follow");
-    const pending = get(h, `/api/deployments/${running.id}/log?follow=true`);
-    await new Promise((r) => setTimeout(r, 50));
+    // A real connection, so the test writes the next line only once the stream has delivered the first.
+    const stream = await openSse(`${await listening()}/api/deployments/${running.id}/log?follow=true`);
+    await stream.until("before follow");
     sink.line("while following");
+    await stream.until("while following");
     gate.resolve();
     await h.runtime.queue.idle();
     h.runtime.logs.end(running.id);
-    const res = await pending;
-    expect(res.statusCode).toBe(200);
-    const data = res.body.split("\n").filter((l) => l.startsWith("data: "));
+    const body = await stream.rest();
+    const data = body.split("\n").filter((l) => l.startsWith("data: "));
     expect(data[0]).toMatch(/before follow$/);
     expect(data[1]).toMatch(/while following$/);
-    expect(res.body).toMatch(/event: end\ndata: \{"status":"succeeded"/);
+    expect(body).toMatch(/event: end\ndata: \{"status":"succeeded"/);
+  });
+
+  it.each([
+    ["cancelled", "cancelled while queued"],
+    ["superseded", "superseded by a newer push"],
+  ])("ends a follow with event: end once a queued deployment is %s (%s)", async (status) => {
+    await push(h, "acme/blog", sha(30)); // holds the app's worker, so the next ones stay queued
+    const waiting = await push(h, "acme/blog", sha(31));
+    const stream = await openSse(`${await listening()}/api/deployments/${waiting.id}/log?follow=1`);
+    await stream.opened;
+    if (status === "cancelled") {
+      const res = await h.app.inject({ method: "POST", url: `/api/deployments/${waiting.id}/cancel`, headers: auth });
+      expect(res.statusCode).toBe(200);
+    } else {
+      await push(h, "acme/blog", sha(32)); // newer: when the worker frees, it supersedes `waiting`
+      gate.resolve();
+    }
+    const body = await stream.rest();
+    expect(body).toMatch(new RegExp(`event: end\ndata: \\{"status":"${status}"`));
+    expect((await get(h, `/api/deployments/${waiting.id}`)).json().status).toBe(status);
   });
 
   it("GET /api/apps shows the running deployment", async () => {
@@ -362,5 +418,39 @@ describe("/api rate limiting of failed authentication", () => {
 
   it("a valid token is never limited", async () => {
     for (let i = 0; i < 6; i++) expect((await get(h, "/api/apps", auth)).statusCode).toBe(200);
+  });
+});
+
+describe("/api rate limiting at its default (README Security: 20 failures a minute)", () => {
+  let h: InProcess;
+  beforeEach(async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2030-01-01T00:00:00Z") });
+    h = await inProcessServer({ apps });
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    await h.close();
+  });
+
+  const failures = async (n: number, headers: (i: number) => Record<string, string>) => {
+    const statuses: number[] = [];
+    for (let i = 0; i < n; i++) statuses.push((await get(h, "/api/deployments", headers(i))).statusCode);
+    return statuses;
+  };
+
+  it("answers 429 to the 21st failure within a minute, and 401 again after the minute", async () => {
+    const bad = () => ({ authorization: "Bearer wrong" });
+    expect(await failures(20, bad)).toEqual(Array(20).fill(401));
+    expect(await failures(1, bad)).toEqual([429]);
+    vi.setSystemTime(new Date("2030-01-01T00:00:59Z"));
+    expect(await failures(1, bad)).toEqual([429]);
+    vi.setSystemTime(new Date("2030-01-01T00:01:01Z"));
+    expect(await failures(1, bad)).toEqual([401]);
+  });
+
+  it("does not trust X-Forwarded-For: another claimed address is still the same client", async () => {
+    const spoofed = (i: number) => ({ authorization: "Bearer wrong", "x-forwarded-for": `10.0.0.${i}` });
+    expect(await failures(20, spoofed)).toEqual(Array(20).fill(401));
+    expect(await failures(1, (i) => spoofed(i + 100))).toEqual([429]);
   });
 });

@@ -220,7 +220,7 @@ describe("parseConfig: app path checks", () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "deployer-config-"));
     mkdirSync(join(dir, "checkout"));
-    execFileSync("git", ["init", "-q", join(dir, "checkout")]);
+    execFileSync("git", ["init", "-q", join(dir, "checkout")], { timeout: 60_000 });
     mkdirSync(join(dir, "plain"));
     writeFileSync(join(dir, "file"), "x");
   });

@@ -1,3 +1,6 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/load.js";
 import { recoverInterrupted } from "../../../src/engine/recovery.js";
@@ -6,7 +9,9 @@ import type { Db } from "../../../src/store/db.js";
 import type { DeploymentStore } from "../../../src/store/deployments.js";
 import type { Stores } from "../../../src/store/stores.js";
 import type { Deployment, Trigger } from "../../../src/store/types.js";
+import { uniqueDir } from "../../helpers/names.js";
 import { openMemoryStore } from "../../helpers/store.js";
+import { waitFor } from "../../helpers/wait.js";
 
 const logger = createLogger({ console: false });
 const sha = (n: number) => n.toString(16).padStart(40, "0");
@@ -69,4 +74,52 @@ describe("recoverInterrupted", () => {
     db.prepare("UPDATE deployments SET pgid_boot = 'another-boot' WHERE id = ?").run(d.id);
     expect(store.running()[0]?.pgid).toBeNull();
   });
+
+  it("records the step it was in, exactly", () => {
+    const d = make(1, "running");
+    stores.steps.start(d.id, "sync");
+    stores.steps.finish(d.id, "sync", "succeeded", 5, "ok");
+    stores.steps.start(d.id, "build");
+    recoverInterrupted(config, stores, logger);
+    expect(store.get(d.id)?.error).toBe("interrupted: deployer stopped while this deployment was running (in build)");
+  });
+
+  it("kills the process group the deployment left behind and removes a stale .git/index.lock", async () => {
+    const dir = uniqueDir("recovery");
+    let pgid = 0;
+    try {
+      mkdirSync(join(dir, "shop", ".git"), { recursive: true });
+      writeFileSync(join(dir, "shop", ".git", "index.lock"), "");
+      const withPath = parseConfig(`apps:\n  shop: { path: ${join(dir, "shop")}, branch: main }\n`, "/t/deployer.yml", {
+        env: {},
+        checkPaths: false,
+      });
+      // A command group as a crashed deployer leaves it: a leader and a child, both outliving their parent.
+      const orphan = spawn("sh", ["-c", "sleep 600 & sleep 600"], { detached: true, stdio: "ignore" });
+      pgid = orphan.pid as number;
+      const gone = new Promise((r) => orphan.once("exit", r));
+      const d = make(1, "running");
+      store.setPgid(d.id, pgid);
+      expect(groupAlive(pgid)).toBe(true);
+
+      recoverInterrupted(withPath, stores, logger);
+
+      await gone;
+      await waitFor(`process group ${pgid} to be gone`, () => !groupAlive(pgid), { timeoutMs: 30_000 });
+      expect(existsSync(join(dir, "shop", ".git", "index.lock"))).toBe(false);
+      expect(store.get(d.id)?.status).toBe("interrupted");
+    } finally {
+      if (pgid && groupAlive(pgid)) process.kill(-pgid, "SIGKILL"); // only when the test failed
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseConfig } from "../../../src/config/load.js";
 import { applyRetention } from "../../../src/engine/retention.js";
 import { LogStore } from "../../../src/store/logs.js";
@@ -44,5 +44,31 @@ describe("retention", () => {
     }
     expect(stores.store.get(other.id)).toBeDefined();
     db.close();
+  });
+
+  it("forgets deliveries older than 30 days after each deployment, and keeps newer ones", () => {
+    const config = parseConfig("apps:\n  shop: { path: /srv/shop }\n", join(dir, "deployer.yml"), {
+      env: {},
+      checkPaths: false,
+    });
+    const { db, ...stores } = openMemoryStore();
+    const logs = new LogStore(join(dir, "logs"));
+    const day = 24 * 3600 * 1000;
+    const t0 = Date.parse("2030-01-01T00:00:00Z");
+    vi.useFakeTimers({ toFake: ["Date"], now: t0 });
+    try {
+      stores.deliveries.record("31-days-old", "push", null);
+      vi.setSystemTime(t0 + 2 * day);
+      stores.deliveries.record("29-days-old", "push", null);
+      vi.setSystemTime(t0 + 31 * day);
+      const d = stores.store.insert({ app: "shop", trigger: "push", sha: sha(1) });
+      stores.store.finish(d.id, "succeeded");
+      applyRetention("shop", config, stores, logs);
+      expect(stores.deliveries.find("31-days-old")).toBeUndefined();
+      expect(stores.deliveries.find("29-days-old")).toEqual({ id: "29-days-old", deploymentId: null });
+    } finally {
+      vi.useRealTimers();
+      db.close();
+    }
   });
 });

@@ -93,8 +93,17 @@ describe("run", () => {
     withholdFromChildren(new Secrets(["registered-secret-value"]));
     process.env.SOME_COPY = "registered-secret-value";
     try {
-      const r = await run("env", [], { step: "t", timeoutMs: 10_000, env: { ALSO_COPY: "registered-secret-value" } });
-      expect(r.stdout).not.toContain("registered-secret-value");
+      const r = await run("env", [], {
+        step: "t",
+        timeoutMs: 10_000,
+        env: { ALSO_COPY: "registered-secret-value", NOT_A_SECRET: "registered-secret-value-but-longer" },
+      });
+      const names = r.stdout.split("\n").map((l) => l.split("=")[0]);
+      expect(names).not.toContain("SOME_COPY");
+      expect(names).not.toContain("ALSO_COPY");
+      // Only exact values are withheld: everything else reaches the child.
+      expect(r.stdout.split("\n")).toContain("NOT_A_SECRET=registered-secret-value-but-longer");
+      expect(r.stdout.split("\n")).not.toContain("SOME_COPY=registered-secret-value");
     } finally {
       delete process.env.SOME_COPY;
     }

@@ -1,6 +1,17 @@
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DeployerError } from "../../../src/errors.js";
-import { GitError, gitArgv, gitCommands, isSafeBranchName, withoutCredentials } from "../../../src/runners/git.js";
+import {
+  fetchBranch,
+  GitError,
+  gitArgv,
+  gitCommands,
+  isSafeBranchName,
+  withoutCredentials,
+} from "../../../src/runners/git.js";
+
+import { uniqueDir } from "../../helpers/names.js";
 
 const sha = "a".repeat(40);
 
@@ -82,5 +93,27 @@ describe("withoutCredentials", () => {
       ),
     ).toBe("fatal: unable to access 'https://git.example.com/acme/shop.git/': Could not resolve");
     expect(withoutCredentials("ssh://git@host/x and /srv/a@b")).toBe("ssh://host/x and /srv/a@b");
+  });
+});
+
+describe("git never prompts for credentials", () => {
+  it("runs every git command with GIT_TERMINAL_PROMPT=0 and a no-op askpass", async () => {
+    // A stand-in `git` first on PATH records the environment it was given.
+    const dir = uniqueDir("git-env");
+    try {
+      writeFileSync(join(dir, "git"), `#!/bin/sh\nenv > "${dir}/env.txt"\necho ${sha}\n`, { mode: 0o755 });
+      const got = await fetchBranch("main", {
+        cwd: dir,
+        step: "sync",
+        timeoutMs: 60_000,
+        env: { PATH: `${dir}:${process.env.PATH}` },
+      });
+      expect(got).toBeUndefined();
+      const env = readFileSync(join(dir, "env.txt"), "utf8").split("\n");
+      expect(env).toContain("GIT_TERMINAL_PROMPT=0");
+      expect(env).toContain("GIT_ASKPASS=true");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
