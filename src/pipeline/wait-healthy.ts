@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Cancelled, StepFailed } from "../errors.js";
-import { inspectContainers } from "../runners/docker.js";
+import { type ContainerState, inspectContainers } from "../runners/docker.js";
 import { probe } from "../runners/http.js";
 import type { StepContext } from "./context.js";
 import { engineOptions } from "./context.js";
@@ -16,11 +16,15 @@ export async function waitForContainers(ctx: StepContext, ids: string[], step: s
   const opts = engineOptions(ctx, step);
   // A container that crashed at start (or loops restarting) is a failed deploy, health check or not.
   // One that exited 0 is a finished one-shot job.
+  // A container created by this deployment that Docker already restarted is crash-looping, even if it is
+  // caught running between two restarts.
+  const since = Date.parse(ctx.deployment.startedAt ?? ctx.deployment.createdAt) - 1000;
+  const looping = (s: ContainerState) => s.restarting || (s.restartCount > 0 && Date.parse(s.created) >= since);
   const crashed = (await inspectContainers(ids, opts)).find(
-    (s) => !s.oneOff && (s.restarting || (!s.running && s.exitCode !== 0)),
+    (s) => !s.oneOff && (looping(s) || (!s.running && s.exitCode !== 0)),
   );
   if (crashed) {
-    const how = crashed.restarting ? "keeps restarting" : `exited with code ${crashed.exitCode}`;
+    const how = looping(crashed) ? "keeps restarting" : `exited with code ${crashed.exitCode}`;
     throw new StepFailed(step, `health check failed: container ${crashed.name} ${how}`);
   }
   for (;;) {

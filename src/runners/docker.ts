@@ -83,6 +83,8 @@ export interface ContainerState {
   health: "starting" | "healthy" | "unhealthy" | undefined;
   /** When the container was created (ISO time): the newest of a service's containers is the last started. */
   created: string;
+  /** How often Docker restarted it (restart policy): a container caught between two restarts looks running. */
+  restartCount: number;
   /** Host addresses of each published container port, e.g. {"8080/tcp": ["127.0.0.1:49153"]}. */
   ports: Record<string, string[]>;
 }
@@ -96,6 +98,7 @@ export async function inspectContainers(ids: string[], opts: RunOptions): Promis
     Id: string;
     Name: string;
     Created: string;
+    RestartCount?: number;
     State: { Running: boolean; Restarting: boolean; ExitCode: number; Health?: { Status: ContainerState["health"] } };
     Config: { Labels?: Record<string, string> | null };
     NetworkSettings?: { Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> | null };
@@ -109,6 +112,7 @@ export async function inspectContainers(ids: string[], opts: RunOptions): Promis
     oneOff: /^true$/i.test(c.Config.Labels?.["com.docker.compose.oneoff"] ?? ""),
     health: c.State.Health?.Status,
     created: c.Created,
+    restartCount: c.RestartCount ?? 0,
     ports: Object.fromEntries(
       Object.entries(c.NetworkSettings?.Ports ?? {}).map(([port, binds]) => [
         port,

@@ -99,6 +99,7 @@ describe("dashboard (browser, recorded deploys)", () => {
 
   it("cancels a queued deployment from its row", async () => {
     const queued = page.locator("#deployments tbody tr", { hasText: "ccccccc" });
+    page.once("dialog", (d) => void d.accept()); // Cancel asks first
     await queued.getByRole("button", { name: "Cancel" }).click();
     await expect.poll(() => queued.textContent(), poll).toContain("cancelled");
     expect(srv.runtime.store.get((await queued.getAttribute("data-id")) as string)?.status).toBe("cancelled");

@@ -27,6 +27,7 @@ const container = (id: string, port: number, created: string, running = true): C
   oneOff: false,
   health: undefined,
   created,
+  restartCount: 0,
   ports: { "8080/tcp": running ? [`127.0.0.1:${port}`] : [] },
 });
 
