@@ -90,8 +90,8 @@ describe("multi-host rollouts (e2e, two Docker engines)", () => {
     ]);
     const cli = await sc.server.cli("status");
     expect(cli.code, cli.stderr).toBe(0);
-    expect(cli.stdout).toMatch(/h12-two\s+a \(local engine\)/);
-    expect(cli.stdout).toMatch(/h12-two\s+b \(unix:/);
+    expect(cli.stdout).toMatch(/h12-two\s+main\s+a \(local engine\)/);
+    expect(cli.stdout).toMatch(/h12-two\s+main\s+b \(unix:/);
   }, 180_000);
 
   it("check names the unreachable host; a deploy fails on it and host a is back on the previous commit", async () => {

@@ -13,8 +13,8 @@ function rows(a: AppStatus): string[][] {
   const hosts: (HostStatus | undefined)[] = a.hosts ?? [undefined];
   return hosts.map((h) => [
     a.name,
-    h ? `${h.name} (${h.engine})${h.containers === null ? " unreachable" : ""}` : "-",
     a.branch ?? "-",
+    h ? `${h.name} (${h.engine})${h.containers === null ? " unreachable" : ""}` : "-",
     shortSha(h ? h.currentSha : a.currentSha),
     yesNo(h ? h.healthy : a.healthy),
     ...serving,
@@ -31,7 +31,7 @@ export function statusCommand(program: Command): void {
       try {
         const apps = await clientFor(cmd).request<AppStatus[]>("GET", "/api/apps");
         table(
-          ["APP", "HOST", "BRANCH", "DEPLOYED", "HEALTHY", "SERVING", "SINCE", "LAST", "STATUS", "WHEN"],
+          ["APP", "BRANCH", "HOST", "DEPLOYED", "HEALTHY", "SERVING", "SINCE", "LAST", "STATUS", "WHEN"],
           apps.flatMap(rows),
         );
       } catch (err) {
