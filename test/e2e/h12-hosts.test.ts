@@ -76,7 +76,7 @@ describe("multi-host rollouts (e2e, two Docker engines)", () => {
     // b's image was built by b's engine, and tagged there for rollbacks.
     expect(engine.docker("images", "-q", `${app.project}_web:deployer-${sha}`)).not.toBe("");
 
-    const [d] = (await sc.server.api("GET", "/api/deployments?app=h12-two&limit=1")).body;
+    const [d] = (await sc.server.api("GET", `/api/deployments?app=${sc.name}&limit=1`)).body;
     const full = await sc.server.deployment(d.id);
     const names = (full.steps ?? []).map((s) => s.name);
     for (const n of ["build@a", "up@a", "health@a", "build@b", "up@b", "health@b", "finalize@a", "finalize@b"])
@@ -90,8 +90,8 @@ describe("multi-host rollouts (e2e, two Docker engines)", () => {
     ]);
     const cli = await sc.server.cli("status");
     expect(cli.code, cli.stderr).toBe(0);
-    expect(cli.stdout).toMatch(/h12-two\s+main\s+a \(local engine\)/);
-    expect(cli.stdout).toMatch(/h12-two\s+main\s+b \(unix:/);
+    expect(cli.stdout).toMatch(new RegExp(`${sc.name}\\s+main\\s+a \\(local engine\\)`));
+    expect(cli.stdout).toMatch(new RegExp(`${sc.name}\\s+main\\s+b \\(unix:`));
   }, 180_000);
 
   it("check names the unreachable host; a deploy fails on it and host a is back on the previous commit", async () => {
@@ -123,7 +123,7 @@ describe("multi-host rollouts (e2e, two Docker engines)", () => {
     await sc.server.stop("SIGKILL");
     await sc.restart();
     expect((await sc.server.deployment(id)).status).toBe("interrupted");
-    const [recovery] = (await sc.server.api("GET", "/api/deployments?app=h12-two&limit=1")).body;
+    const [recovery] = (await sc.server.api("GET", `/api/deployments?app=${sc.name}&limit=1`)).body;
     expect(recovery).toMatchObject({ trigger: "recovery", sha });
     const done = await sc.server.waitFor(recovery.id, 180_000);
     expect(done.status, done.error ?? "").toBe("succeeded");

@@ -29,7 +29,7 @@ describe("reporting back from a real deploy (e2e)", () => {
 
   it("sets the commit status and forge deployment, notifies, and lists the reports in the API and CLI", async () => {
     const sha = await sc.deployVersion("r11-v1");
-    const [d] = (await sc.server.api("GET", "/api/deployments?app=r11report&limit=1")).body;
+    const [d] = (await sc.server.api("GET", `/api/deployments?app=${sc.name}&limit=1`)).body;
     const until = Date.now() + 60_000;
     while (
       Date.now() < until &&
@@ -38,17 +38,17 @@ describe("reporting back from a real deploy (e2e)", () => {
       await new Promise((r) => setTimeout(r, 200));
 
     expect(github.requests.map((r) => `${r.method} ${r.path} ${r.json?.state ?? ""}`)).toEqual([
-      `POST /repos/acme/r11report/statuses/${sha} pending`,
-      "POST /repos/acme/r11report/deployments ",
-      "POST /repos/acme/r11report/deployments/77/statuses in_progress",
-      `POST /repos/acme/r11report/statuses/${sha} success`,
-      "POST /repos/acme/r11report/deployments/77/statuses success",
+      `POST /repos/${sc.app.fullName}/statuses/${sha} pending`,
+      `POST /repos/${sc.app.fullName}/deployments `,
+      `POST /repos/${sc.app.fullName}/deployments/77/statuses in_progress`,
+      `POST /repos/${sc.app.fullName}/statuses/${sha} success`,
+      `POST /repos/${sc.app.fullName}/deployments/77/statuses success`,
     ]);
     for (const r of github.requests) expect(r.headers.authorization).toBe(`token ${token}`);
 
     for (let i = 0; i < 100 && hook.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 200));
     expect(hook.requests[0]?.headers["x-deployer-signature-256"]).toMatch(/^sha256=[0-9a-f]{64}$/);
-    expect(hook.requests[0]?.json).toMatchObject({ app: "r11report" });
+    expect(hook.requests[0]?.json).toMatchObject({ app: sc.name });
 
     const full = (await sc.server.api("GET", `/api/deployments/${d.id}`)).body;
     expect(full.reports.length).toBeGreaterThanOrEqual(5);

@@ -116,7 +116,7 @@ describe("t8 trust under attack (e2e)", () => {
     const until = started + 60_000;
     let done: { status: string; trigger: string; error: string | null } | undefined;
     while (Date.now() < until) {
-      const list = (await sc.server.api("GET", "/api/deployments?app=t8-trust&limit=5")).body as {
+      const list = (await sc.server.api("GET", `/api/deployments?app=${sc.name}&limit=5`)).body as {
         id: string;
         sha: string;
         status: string;
