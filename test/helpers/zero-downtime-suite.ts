@@ -76,11 +76,11 @@ export function zeroDowntimeSuite(kind: "nginx" | "caddy"): void {
 
     it("rolls back through the same switch, with the kept image and no failed request", async () => {
       const current = await s.served();
-      const previous = (await s.server.api("GET", `/api/deployments?app=${s.app.name}&limit=50`)).body.filter(
+      const previous = (await s.server.api("GET", `/api/deployments?app=${s.name}&limit=50`)).body.filter(
         (d: { status: string }) => d.status === "succeeded",
       )[1];
       const load = startLoad(`http://${s.proxy.listen}/version.txt`, 100);
-      const res = await s.server.api("POST", `/api/apps/${s.app.name}/rollback`, {});
+      const res = await s.server.api("POST", `/api/apps/${s.name}/rollback`, {});
       expect(res.status).toBe(202);
       const d = await s.server.waitFor(res.body.id);
       const result = await load.stop();

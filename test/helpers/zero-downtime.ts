@@ -27,6 +27,8 @@ CMD ["sleep", "100000"]
 `;
 
 export interface ZdSetup {
+  /** The app's name in deployer.yml (the fixture's own name is made unique for Compose). */
+  name: string;
   app: AppFixture;
   proxy: TestProxy;
   server: RunningServer;
@@ -61,6 +63,7 @@ export async function setUp(
     },
   });
   const s: ZdSetup = {
+    name,
     app,
     proxy,
     server,
