@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/load.js";
 import { recoverInterrupted } from "../../../src/engine/recovery.js";
+import { processStartTime } from "../../../src/helpers/proc-start.js";
 import { createLogger } from "../../../src/logger.js";
 import type { Db } from "../../../src/store/db.js";
 import type { DeploymentStore } from "../../../src/store/deployments.js";
@@ -99,7 +100,8 @@ describe("recoverInterrupted", () => {
       pgid = orphan.pid as number;
       const gone = new Promise((r) => orphan.once("exit", r));
       const d = make(1, "running");
-      store.setPgid(d.id, pgid);
+      // Recorded as the pipeline records it: with the leader's start time (a reused id is never killed).
+      store.setPgid(d.id, pgid, processStartTime(pgid));
       expect(groupAlive(pgid)).toBe(true);
 
       recoverInterrupted(withPath, stores, logger);
