@@ -26,7 +26,8 @@ export interface WebhookGuard {
 }
 
 class TooBusy extends DeployerError {
-  override readonly statusCode = 503;
+  // 429, not 503: the client sent too much at once; a 5xx would say deployer itself is broken.
+  override readonly statusCode = 429;
 }
 class TooManyFailures extends DeployerError {
   override readonly statusCode = 429;

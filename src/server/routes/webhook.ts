@@ -15,9 +15,9 @@ export interface WebhookOptions {
   allowUnsigned: boolean;
   /** Failed signature checks allowed per address per minute before 429 (default 20). */
   maxSignatureFailures?: number;
-  /** Webhook bodies read at the same time, at most (default 32); more get 503. */
+  /** Webhook bodies read at the same time, at most (default 32); more get 429. */
   maxBodies?: number;
-  /** Bytes of webhook bodies read at the same time, at most (default 64 MiB); more get 503. */
+  /** Bytes of webhook bodies read at the same time, at most (default 64 MiB); more get 429. */
   maxBodyBytes?: number;
 }
 
@@ -33,7 +33,6 @@ const schema = {
     400: errorSchema,
     401: errorSchema,
     429: errorSchema,
-    503: errorSchema,
   },
 };
 
