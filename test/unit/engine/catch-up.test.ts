@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,16 +7,8 @@ import type { AppConfig } from "../../../src/config/types.js";
 import { catchUpApp, startCatchUp } from "../../../src/engine/catch-up.js";
 import { createLogger } from "../../../src/logger.js";
 import type { Deployment } from "../../../src/store/types.js";
+import { git } from "../../helpers/git.js";
 import { openMemoryStore } from "../../helpers/store.js";
-
-const env = {
-  ...process.env,
-  GIT_AUTHOR_NAME: "t",
-  GIT_AUTHOR_EMAIL: "t@t",
-  GIT_COMMITTER_NAME: "t",
-  GIT_COMMITTER_EMAIL: "t@t",
-};
-const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, env, encoding: "utf8" }).trim();
 
 const root = mkdtempSync(join(tmpdir(), "t8-catchup-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

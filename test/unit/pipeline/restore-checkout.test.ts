@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,16 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { withDeadline } from "../../../src/pipeline/context.js";
 import { sync } from "../../../src/pipeline/steps/sync.js";
 import type { Deployment } from "../../../src/store/types.js";
+import { git } from "../../helpers/git.js";
 import { fakePipeline } from "../../helpers/pipeline.js";
-
-const env = {
-  ...process.env,
-  GIT_AUTHOR_NAME: "t",
-  GIT_AUTHOR_EMAIL: "t@t",
-  GIT_COMMITTER_NAME: "t",
-  GIT_COMMITTER_EMAIL: "t@t",
-};
-const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, env, encoding: "utf8" }).trim();
 
 let root: string;
 let checkout: string;
