@@ -17,7 +17,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = join(ROOT, "dist/cli/index.js");
+const CLI = join(ROOT, "dist/deployer.js");
 const SECRET = "bench-secret";
 const TOKEN = "bench-token";
 const IDLE = Number(process.env.BENCH_IDLE ?? 300);

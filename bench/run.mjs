@@ -49,7 +49,7 @@ const HARD_LIMIT_MS = (25 + ROUNDS * (3 * DURATION + DRAIN_MAX) + 3 * WARMUP + 4
 const HOST = "127.0.0.1";
 const SECRET = `bench-${randomBytes(12).toString("hex")}`;
 const HOOK_ID = "deploy";
-const CLI = join(ROOT, "dist/cli/index.js");
+const CLI = join(ROOT, "dist/deployer.js");
 const LUA = join(ROOT, "bench/post.lua");
 const CLK_TCK = 100; // Linux USER_HZ for /proc/<pid>/stat
 

@@ -44,7 +44,7 @@ const RATE_SECONDS = env("BENCH_RATE_SECONDS", 4);
 const HOST = "127.0.0.1";
 const SECRET = `bench-${randomBytes(12).toString("hex")}`;
 const TOKEN = `bench-${randomBytes(12).toString("hex")}`;
-const CLI = join(ROOT, "dist/cli/index.js");
+const CLI = join(ROOT, "dist/deployer.js");
 const LUA = join(ROOT, "bench/post.lua");
 // deployer runs with the Node flags of its #! line, as `deployer serve` and the systemd unit do.
 const nodeFlags = () =>

@@ -19,7 +19,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = join(ROOT, "dist/cli/index.js");
+const CLI = join(ROOT, "dist/deployer.js");
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ZD_ROUNDS ?? 3));
 const RPS = Math.max(1, Number(process.env.BENCH_ZD_RPS ?? 40));
 const SECRET = randomBytes(16).toString("hex");

@@ -11,10 +11,10 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work="$root/example/.work"
-cli="$root/dist/cli/index.js"
+cli="$root/dist/deployer.js"
 
 bash "$root/scripts/setup-host.sh"
-[ -f "$cli" ] || (cd "$root" && npx tsc -p tsconfig.build.json)
+[ -f "$cli" ] || (cd "$root" && npm run build --silent)
 
 if [ ! -d "$work/origin.git" ]; then
   mkdir -p "$work"

@@ -1,6 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "content-length"]);
+import type { FastifyInstance } from "fastify";
+import { lazyRelay } from "./lazy-relay.js";
 
 /** Registers Swagger (the OpenAPI spec from the route schemas) and Swagger UI under /docs. */
 export async function registerSwagger(app: FastifyInstance): Promise<void> {
@@ -27,21 +26,5 @@ export async function registerSwagger(app: FastifyInstance): Promise<void> {
  * instance with Swagger and the same routes (`build`), and every docs request is answered by it.
  */
 export async function lazyDocs(app: FastifyInstance, build: () => Promise<FastifyInstance>): Promise<void> {
-  let docs: Promise<FastifyInstance> | undefined;
-  const relay = async (req: FastifyRequest, reply: FastifyReply) => {
-    docs ??= build().then(async (d) => {
-      await d.ready();
-      return d;
-    });
-    const res = await (await docs).inject({ method: "GET", url: req.url, headers: req.headers });
-    for (const [k, v] of Object.entries(res.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) reply.header(k, v);
-    return reply.code(res.statusCode).send(res.rawPayload);
-  };
-  const hidden = { schema: { hide: true } };
-  app.get("/openapi.json", hidden, relay);
-  app.get("/docs", hidden, relay);
-  app.get("/docs/*", hidden, relay);
-  app.addHook("onClose", async () => {
-    if (docs) await (await docs).close();
-  });
+  await lazyRelay(app, ["/openapi.json", "/docs", "/docs/*"], build);
 }

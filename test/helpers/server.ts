@@ -12,7 +12,7 @@ import { waitFor } from "./wait.js";
  * The built CLI (test/global-setup.ts builds it before any test). DEPLOYER_TEST_CLI points the tests at
  * another build: only for checking that a test fails against deliberately broken code.
  */
-export const CLI = process.env.DEPLOYER_TEST_CLI ?? resolve(import.meta.dirname, "../../dist/cli/index.js");
+export const CLI = process.env.DEPLOYER_TEST_CLI ?? resolve(import.meta.dirname, "../../dist/deployer.js");
 export const SECRET = "e2e-secret";
 export const TOKEN = "e2e-token";
 /** Every child process a test starts is killed after this long. */

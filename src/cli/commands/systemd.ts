@@ -1,13 +1,13 @@
 import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
+import { packageRoot } from "../../helpers/package-root.js";
 import { configPath } from "../context.js";
 
-/** Node flags the server runs with (also in dist/cli/index.js's #! line): a small young generation keeps RSS flat. */
+/** Node flags the server runs with (also in the #! line of dist/cli/index.js and dist/deployer.js): a small young generation keeps RSS flat. */
 export const NODE_FLAGS = "--max-semi-space-size=1";
 
 export function systemdUnit(opts: { workingDirectory: string; config: string; user?: string | undefined }): string {
-  const cli = resolve(fileURLToPath(import.meta.url), "../../index.js");
+  const cli = resolve(packageRoot(import.meta.dirname), "dist/deployer.js");
   return `[Unit]
 Description=deployer: push-to-deploy for Docker Compose apps
 After=network-online.target docker.service

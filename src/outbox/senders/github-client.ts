@@ -1,11 +1,15 @@
-import { Octokit } from "@octokit/core";
+import type { Octokit } from "@octokit/core";
 import type { AppConfig } from "../../config/types.js";
 import { ReportFailed } from "../../errors.js";
 import { isRetryable } from "../http.js";
 import { apiUrlOf } from "../targets.js";
 
-/** An Octokit for the app's GitHub (or GitHub Enterprise) API, with the report token. */
-export function octokitFor(app: AppConfig, signal: AbortSignal): Octokit {
+/**
+ * An Octokit for the app's GitHub (or GitHub Enterprise) API, with the report token. Loaded on the first
+ * report, so a server that reports nothing never pays its memory.
+ */
+export async function octokitFor(app: AppConfig, signal: AbortSignal): Promise<Octokit> {
+  const { Octokit } = await import("@octokit/core");
   return new Octokit({ auth: app.report?.token, baseUrl: apiUrlOf(app), request: { signal } });
 }
 

@@ -16,7 +16,7 @@ function deploymentState(e: ReportEvent, event: string): State {
 }
 
 async function create({ app, event, signal }: SendInput): Promise<{ remoteId: string }> {
-  const octokit = octokitFor(app, signal);
+  const octokit = await octokitFor(app, signal);
   const res = await github(TARGET, signal, () =>
     octokit.request("POST /repos/{owner}/{repo}/deployments", {
       ...ownerRepo(app),
@@ -42,7 +42,7 @@ export const githubDeployment: Send = async (input) => {
   if (row.event === "queued") return create(input);
   const id = input.remoteId(row.deploymentId);
   if (!id) throw new ReportFailed(`${TARGET}: the forge deployment was never created`, true);
-  const octokit = octokitFor(app, signal);
+  const octokit = await octokitFor(app, signal);
   await github(TARGET, signal, () =>
     octokit.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
       ...ownerRepo(app),

@@ -14,7 +14,7 @@ export function commitState(e: ReportEvent): State {
 
 /** POST /repos/{owner}/{repo}/statuses/{sha}, context deployer/<app>. */
 export const githubStatus: Send = async ({ app, event, signal }) => {
-  const octokit = octokitFor(app, signal);
+  const octokit = await octokitFor(app, signal);
   await github("github-status", signal, () =>
     octokit.request("POST /repos/{owner}/{repo}/statuses/{sha}", {
       ...ownerRepo(app),
