@@ -13,5 +13,9 @@ export default function setup(): void {
     stdio: "inherit",
     timeout: 120_000,
   });
-  execFileSync(process.execPath, [resolve(root, "scripts/bundle.mjs")], { cwd: root, stdio: "inherit", timeout: 120_000 });
+  execFileSync(process.execPath, [resolve(root, "scripts/bundle.mjs")], {
+    cwd: root,
+    stdio: "inherit",
+    timeout: 120_000,
+  });
 }
