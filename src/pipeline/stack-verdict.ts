@@ -43,6 +43,9 @@ function assessService(
     const what = stray.image !== image ? `still on ${stray.image}` : stray.state;
     return { waiting: `${taskName(svc, stray)} ${what}${stray.err ? ` (${stray.err})` : ""}` };
   }
+  // start-first leaves the old task running until the new one is; stop-first, until its grace period ends.
+  const leaving = mine.find((t) => t.desired !== "running" && t.state === "running");
+  if (leaving) return { waiting: `${taskName(svc, leaving)} (${leaving.image}) still shutting down` };
   if (svc.replicas !== undefined && wanted.length < svc.replicas)
     return { waiting: `${svc.name}: ${wanted.length}/${svc.replicas} task(s) running` };
   return undefined;
