@@ -26,10 +26,15 @@ halt() {
 }
 
 stop() {
-  # The bridges of networks Compose made on this engine outlive it: note them while it answers.
-  nets=$(DOCKER_HOST="unix://$dir/docker.sock" docker network ls -q --filter driver=bridge 2>/dev/null || true)
+  # The bridges of networks made on this engine outlive it: note them while it answers. Compose's are
+  # br-<id>; a swarm's docker_gwbridge is named by its bridge.name option.
+  links=""
+  for id in $(DOCKER_HOST="unix://$dir/docker.sock" docker network ls -q --filter driver=bridge 2>/dev/null || true); do
+    name=$(DOCKER_HOST="unix://$dir/docker.sock" docker network inspect -f '{{index .Options "com.docker.network.bridge.name"}}' "$id" 2>/dev/null || true)
+    links="$links ${name:-br-${id:0:12}}"
+  done
   halt
-  for id in $nets; do ip link delete "br-${id:0:12}" 2>/dev/null || true; done
+  for link in $links; do ip link delete "$link" 2>/dev/null || true; done
   ip link delete "$bridge" 2>/dev/null || true
   # The engine's mounts (exec root, vfs layers) must go before its files can.
   grep -o " $dir/[^ ]*" /proc/mounts 2>/dev/null | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done || true

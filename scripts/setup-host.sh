@@ -7,11 +7,13 @@
 # Quick and silent when everything is already there.
 # `setup-host.sh second-engine start|halt|stop DIR` (scripts/second-dockerd.sh) and
 # `setup-host.sh sshd start DIR PORT|stop DIR` (scripts/test-sshd.sh): a second Docker engine and an
-# OpenSSH server on loopback for the multi-host tests, which start and stop them themselves.
+# OpenSSH server on loopback for the multi-host tests, and `setup-host.sh registry start DIR PORT|stop DIR`
+# (scripts/test-registry.sh): a Docker registry on loopback for the Swarm test; the tests start and stop them.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 if [ "${1:-}" = second-engine ]; then shift; exec bash "$here/second-dockerd.sh" "$@"; fi
 if [ "${1:-}" = sshd ]; then shift; exec bash "$here/test-sshd.sh" "$@"; fi
+if [ "${1:-}" = registry ]; then shift; exec bash "$here/test-registry.sh" "$@"; fi
 
 need=()
 command -v git >/dev/null || need+=(git)
@@ -24,6 +26,9 @@ command -v nginx >/dev/null || need+=(nginx)
 command -v caddy >/dev/null || need+=(caddy)
 # The ssh:// multi-host tests log in to an sshd on a loopback port.
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+# The Swarm test pushes to a registry on a loopback port, and waits for it with curl.
+[ -x /usr/bin/docker-registry ] || need+=(docker-registry)
+command -v curl >/dev/null || need+=(curl)
 # Compose v1's docker-py needs paramiko for any ssh:// engine, even when it runs the ssh client.
 if command -v docker-compose >/dev/null && [ -x /usr/bin/python3 ] && ! /usr/bin/python3 -c 'import paramiko' 2>/dev/null; then
   need+=(python3-paramiko)

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { notifySchema, reportSchema, zeroDowntimeSchema } from "./schema-parts.js";
+import { registrySchema, STRATEGIES, strategyProblems } from "./strategy-rules.js";
 
 export { NOTIFY_EVENTS, notifySchema, reportSchema, zeroDowntimeSchema } from "./schema-parts.js";
+export { STRATEGIES, type StrategyName } from "./strategy-rules.js";
 
 // Node timers overflow past 2^31-1 ms (about 24.8 days) and would fire at once.
 const MAX_SECONDS = 2_147_483;
@@ -106,6 +108,10 @@ export const appSchema = z
       .strict()
       .default({ preDeploy: [], postDeploy: [] }),
     zeroDowntime: zeroDowntimeSchema.optional(),
+    /** How a release replaces the running version; default: zeroDowntime with that block, else recreate. */
+    strategy: z.enum(STRATEGIES).optional(),
+    /** Where `strategy: swarm` pushes the images it builds (host[:port][/namespace]). */
+    registry: registrySchema.optional(),
     /** The Docker engines the app runs on, updated host by host; default: the local engine alone. */
     hosts: z
       .array(hostSchema)
@@ -119,6 +125,7 @@ export const appSchema = z
     notify: z.array(notifySchema).default([]),
   })
   .strict()
+  .superRefine(strategyProblems)
   .refine((a) => !(a.hosts && a.zeroDowntime), {
     message: "zeroDowntime on several hosts is not supported yet: drop hosts or zeroDowntime",
     path: ["hosts"],

@@ -1,7 +1,7 @@
 import { composeTarget } from "../config/app-compose.js";
 import { appHosts, type DockerHost, resolveHealthUrl } from "../config/hosts.js";
 import type { AppConfig } from "../config/types.js";
-import { runningContainers } from "../runners/docker.js";
+import { COMPOSE_PROJECT, runningContainers, STACK_NAMESPACE } from "../runners/docker.js";
 import { onEngine } from "../runners/docker-host.js";
 import { probe } from "../runners/http.js";
 import type { Serving } from "../store/serving.js";
@@ -30,7 +30,7 @@ export interface HostStatus {
   currentSha: string | null;
   /** Its health URL (with `${HOST}` and its env) asked now; as for the app without one. */
   healthy: boolean | null;
-  /** Running containers of the app's Compose project on this engine now; null when the engine does not answer. */
+  /** Running containers of the app's Compose project (swarm: of its stack) on this engine now; null when the engine does not answer. */
   containers: number | null;
 }
 
@@ -58,13 +58,15 @@ function hostStatuses(app: AppConfig, currentSha: string | null): Promise<HostSt
   } catch {
     project = app.name; // An unreadable .env fails the app's deploys with the reason; status still answers.
   }
+  // A swarm app's containers are its stack's tasks (those on this engine's node).
+  const label = app.strategy === "swarm" ? STACK_NAMESPACE : COMPOSE_PROJECT;
   return Promise.all(
     hosts.map(async (h) => ({
       name: h.name,
       engine: h.context ? `context ${h.context}` : (h.dockerHost ?? "local engine"),
       currentSha,
       healthy: await isHealthy(app, currentSha !== null, h),
-      containers: (await runningContainers(project, onEngine({ step: "status", timeoutMs: 3000 }, h))) ?? null,
+      containers: (await runningContainers(project, onEngine({ step: "status", timeoutMs: 3000 }, h), label)) ?? null,
     })),
   );
 }

@@ -27,6 +27,16 @@ export interface Released {
   old: { id: string; name: string }[];
 }
 
+/** What a Swarm stack deploy found: the stack, what it must converge on, and the tasks that ran before. */
+export interface Stacked {
+  /** The stack's name: the Compose project. */
+  project: string;
+  /** Swarm service name (`<stack>_<service>`) → the image it must run. */
+  images: Record<string, string>;
+  /** Ids of the stack's tasks before the deploy: only tasks created since count as this deploy's failures. */
+  before: string[];
+}
+
 /** What earlier steps of the run found out, each under its step's name. */
 export interface Found {
   sync?: Synced;
@@ -35,4 +45,6 @@ export interface Found {
   release?: Released;
   /** Zero-downtime: the proxy now sends traffic to the new container. */
   switched?: boolean;
+  /** Swarm: the stack was deployed. */
+  stack?: Stacked;
 }

@@ -4,6 +4,10 @@ import type { BuildSpec } from "./compose.js";
 import type { Argv, RunOptions } from "./exec.js";
 import { runArgv } from "./exec.js";
 
+/** The label Compose puts on a project's containers; `STACK_NAMESPACE` is Swarm's for a stack's tasks. */
+export const COMPOSE_PROJECT = "com.docker.compose.project";
+export const STACK_NAMESPACE = "com.docker.stack.namespace";
+
 /** `docker` followed by `args`. */
 export function dockerArgv(...args: string[]): Argv {
   return ["docker", ...args];
@@ -33,9 +37,9 @@ export const dockerCommands = {
       `label=com.docker.compose.service=${service}`,
     ),
   removeContainers: (ids: string[]): Argv => dockerArgv("rm", "-f", ...ids),
-  /** The running containers of one Compose project. */
-  projectContainers: (project: string): Argv =>
-    dockerArgv("ps", "-q", "--no-trunc", "--filter", `label=com.docker.compose.project=${project}`),
+  /** The running containers of one Compose project (or, by `label`, of one Swarm stack). */
+  projectContainers: (project: string, label = COMPOSE_PROJECT): Argv =>
+    dockerArgv("ps", "-q", "--no-trunc", "--filter", `label=${label}=${project}`),
   /** What `compose build` runs for a plain build (context, Dockerfile, args, target), without Compose. */
   build: (image: string, spec: BuildSpec): Argv =>
     dockerArgv(
@@ -128,9 +132,15 @@ export async function serviceContainers(project: string, service: string, opts: 
   return r.stdout.split(/\s+/).filter(Boolean);
 }
 
-/** How many containers of a Compose project run; undefined when the engine does not answer. */
-export async function runningContainers(project: string, opts: RunOptions): Promise<number | undefined> {
-  const r = await runArgv(dockerCommands.projectContainers(project), { ...opts, quiet: true }).catch(() => undefined);
+/** How many containers of a Compose project (or Swarm stack) run; undefined when the engine does not answer. */
+export async function runningContainers(
+  project: string,
+  opts: RunOptions,
+  label = COMPOSE_PROJECT,
+): Promise<number | undefined> {
+  const r = await runArgv(dockerCommands.projectContainers(project, label), { ...opts, quiet: true }).catch(
+    () => undefined,
+  );
   return r?.exitCode === 0 ? r.stdout.split(/\s+/).filter(Boolean).length : undefined;
 }
 

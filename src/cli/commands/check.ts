@@ -10,9 +10,11 @@ import { trafficProblems } from "../../pipeline/traffic-rules.js";
 import { detectCompose } from "../../runners/compose.js";
 import { services } from "../../runners/compose-config.js";
 import { dockerAvailable } from "../../runners/docker.js";
-import { describeHost, unreachable } from "../../runners/docker-host.js";
+import { describeHost, onEngine, unreachable } from "../../runners/docker-host.js";
 import { run } from "../../runners/exec.js";
 import * as git from "../../runners/git.js";
+import { registryUnreachable } from "../../runners/registry.js";
+import { swarmManager } from "../../runners/swarm.js";
 import { requireConfig } from "../context.js";
 
 /** Every problem the config and this host have, one line each. */
@@ -59,6 +61,7 @@ export async function findProblems(
       if (found) for (const p of trafficProblems(service, zd)) problems.push(`apps.${app.name}.zeroDowntime: ${p}`);
     }
     problems.push(...(await hostProblems(app)));
+    if (app.strategy === "swarm") problems.push(...(await swarmProblems(app)));
     const branch = await appBranch(app).catch(() => undefined);
     if (!branch) problems.push(`apps.${app.name}.branch: not set and the checkout is not on a branch`);
     else if (gitOk) {
@@ -82,6 +85,21 @@ async function hostProblems(app: AppConfig): Promise<string[]> {
     const why = answers[i];
     return why ? [`apps.${app.name}.hosts: host ${describeHost(h)} is unreachable: ${why}`] : [];
   });
+}
+
+/** A swarm app's engine must be a swarm manager (`docker stack deploy` runs there), and its registry must answer. */
+async function swarmProblems(app: AppConfig): Promise<string[]> {
+  const host = appHosts(app)?.[0];
+  const problems: string[] = [];
+  const engine = host ? `host ${describeHost(host)}` : "the local engine";
+  const state = await swarmManager(onEngine({ step: "check", timeoutMs: 30_000 }, host));
+  if (!state.manager)
+    problems.push(
+      `apps.${app.name}.strategy: swarm needs a swarm manager, and ${engine} is ${state.why} (\`docker swarm init\` makes a one-node swarm)`,
+    );
+  const why = app.registry ? await registryUnreachable(app.registry) : undefined;
+  if (why) problems.push(`apps.${app.name}.registry: ${app.registry} is unreachable: ${why}`);
+  return problems;
 }
 
 /** An API token short enough to guess (or typed by hand): a warning, since the API still works. */
