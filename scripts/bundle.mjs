@@ -4,7 +4,7 @@
 // ~10 MB of idle RSS (see docs/benchmarks.md). Run after `tsc` (`npm run build` does both).
 // Left outside the bundle: the native SQLite binding, and what is loaded lazily on first use (the API
 // docs, whose UI serves files from its own package, and pino-pretty for terminals).
-import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "rolldown";
@@ -12,17 +12,16 @@ import { build } from "rolldown";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const entry = resolve(root, "dist/cli/index.js");
 const out = resolve(root, "dist/deployer.js");
-const chunks = resolve(root, "dist/chunks");
 const external = ["better-sqlite3", "pino-pretty", "@fastify/swagger", "@fastify/swagger-ui"];
 
-rmSync(chunks, { recursive: true, force: true });
 await build({
   input: entry,
   platform: "node",
   external: (id) => external.some((e) => id === e || id.startsWith(`${e}/`)),
   logLevel: "warn",
-  // What the code imports on first use (the dashboard's file server, the GitHub client) stays in
-  // chunks of its own, loaded only then.
+  // What the code imports on first use (the dashboard's file server, the GitHub client, execa) stays
+  // in chunks of its own, loaded only then. Old chunks are never deleted: their names carry a hash,
+  // and a server still running an older build may yet import one.
   output: {
     dir: resolve(root, "dist"),
     entryFileNames: "deployer.js",

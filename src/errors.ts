@@ -30,6 +30,17 @@ export class UnauthorizedError extends DeployerError {
   override readonly statusCode = 401;
 }
 
+/** Too much at once from a client (too many failures, too many bodies): 429 with when to retry. */
+export class TooManyRequests extends DeployerError {
+  override readonly statusCode = 429;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 export class NotFoundError extends DeployerError {
   override readonly statusCode = 404;
 }

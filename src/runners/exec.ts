@@ -1,4 +1,3 @@
-import { execa } from "execa";
 import { Cancelled, CommandTimedOut } from "../errors.js";
 import { type Secrets, WITHHELD_ENV_NAMES } from "../helpers/secrets.js";
 
@@ -124,6 +123,8 @@ export async function run(cmd: string, args: string[], opts: RunOptions): Promis
   log?.line(`$ ${[cmd, ...args].join(" ")}`);
   if (opts.signal?.aborted) throw new Cancelled(opts.step);
 
+  // Loaded on the first command, not at start: the server answers webhooks before it runs anything.
+  const { execa } = await import("execa");
   const child = execa(cmd, args, {
     cwd: opts.cwd,
     env: childEnv(opts.env),

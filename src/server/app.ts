@@ -1,3 +1,4 @@
+import { createServer } from "node:http";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Runtime } from "../engine/runtime.js";
 import { lazyDocs, registerSwagger } from "./docs.js";
@@ -7,13 +8,16 @@ import { RequestLog } from "./request-log.js";
 import { apiRoutes } from "./routes/api/index.js";
 import { healthRoutes } from "./routes/health.js";
 import { uiRoutes } from "./routes/ui.js";
-import { type WebhookOptions, webhookRoutes } from "./routes/webhook.js";
+import { WEBHOOK_BODY_LIMIT, webhookRoutes } from "./routes/webhook.js";
+import { webhookFastPath } from "./webhook/fast-path.js";
+import { type WebhookLimits, webhookGuard } from "./webhook/guard.js";
+import type { Receiver } from "./webhook/receive.js";
 
 export interface ServerOptions {
   allowUnsigned?: boolean;
   maxAuthFailures?: number;
   /** Webhook limits; see WebhookOptions. */
-  webhook?: Pick<WebhookOptions, "maxSignatureFailures" | "maxBodies" | "maxBodyBytes">;
+  webhook?: Partial<WebhookLimits>;
   /** "eager": Swagger registered at once (the private docs instance); default: on first use. */
   docs?: "eager" | "lazy";
 }
@@ -27,17 +31,35 @@ export const HTTP_TIMEOUTS = { requestTimeout: 10_000, headersTimeout: 5_000, ke
 
 /** The HTTP server: routes only translate between HTTP and the engine. */
 export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): Promise<FastifyInstance> {
+  const receiver: Receiver = {
+    runtime,
+    allowUnsigned: opts.allowUnsigned ?? false,
+    guard: webhookGuard({
+      config: runtime.config,
+      bodyLimit: WEBHOOK_BODY_LIMIT,
+      maxSignatureFailures: opts.webhook?.maxSignatureFailures ?? 20,
+      maxBodies: opts.webhook?.maxBodies ?? 32,
+      maxBodyBytes: opts.webhook?.maxBodyBytes ?? 64 * 1024 * 1024,
+    }),
+  };
+  const fastPath = webhookFastPath(receiver, WEBHOOK_BODY_LIMIT, runtime.logger);
   const app = Fastify({
+    // Deliveries are answered before Fastify sees them (fast-path.ts); everything else is Fastify's.
+    serverFactory: (handler) => {
+      const server = createServer({ requestTimeout: HTTP_TIMEOUTS.requestTimeout }, (req, res) => {
+        if (!fastPath(req, res)) handler(req, res);
+      });
+      server.keepAliveTimeout = HTTP_TIMEOUTS.keepAliveTimeout;
+      server.headersTimeout = HTTP_TIMEOUTS.headersTimeout;
+      return server;
+    },
     loggerInstance: runtime.logger as FastifyBaseLogger,
     // Liveness probes and the docs UI would drown the log; webhook and API calls stay as an audit trail.
     logController: new RequestLog({
       disableRequestLogging: (req) => req.url === "/healthz" || req.url.startsWith("/docs"),
     }),
     trustProxy: false,
-    requestTimeout: HTTP_TIMEOUTS.requestTimeout,
-    keepAliveTimeout: HTTP_TIMEOUTS.keepAliveTimeout,
   });
-  app.server.headersTimeout = HTTP_TIMEOUTS.headersTimeout;
   await app.register(securityHeaders);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) => {
@@ -50,7 +72,7 @@ export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): P
 
   await app.register(healthRoutes);
   await app.register(uiRoutes);
-  await app.register(webhookRoutes, { runtime, allowUnsigned: opts.allowUnsigned ?? false, ...opts.webhook });
+  await app.register(webhookRoutes, { receiver });
   await app.register(apiRoutes, { prefix: "/api", runtime, maxAuthFailures: opts.maxAuthFailures ?? 20 });
   return app;
 }
