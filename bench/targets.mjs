@@ -210,7 +210,7 @@ http.createServer((req, res) => {
 }).listen(Number(process.argv[3]), "127.0.0.1");
 `;
 
-function deployerConfig(dir, port, apps, branch) {
+function deployerConfig(dir, port, apps, branch, file = "deployer.yml") {
   const lines = [
     `server: { host: ${HOST}, port: ${port} }`,
     "dataDir: ./data",
@@ -226,7 +226,7 @@ function deployerConfig(dir, port, apps, branch) {
     mkdirSync(join(dir, "apps", `app${i}`, ".git"), { recursive: true });
     lines.push(`  app${i}: { repo: bench-org/app${i}, path: ./apps/app${i}, project: app${i}, branch: main }`);
   }
-  writeFileSync(join(dir, "deployer.yml"), `${lines.join("\n")}\n`);
+  writeFileSync(join(dir, file), `${lines.join("\n")}\n`);
 }
 
 /** 1,000,000 finished deployments spread over the apps, written straight into deployer's schema. */
@@ -430,6 +430,8 @@ async function main() {
     const tFill = performance.now();
     fillHistory(join(big, "data/deployer.db"), APPS, HISTORY);
     const fillSeconds = (performance.now() - tFill) / 1000;
+    // The kernel writing back the 300 MB just written is not deployer's cost: let it finish first.
+    spawnSync("sync");
     const bigStarts = [];
     for (let i = 0; i < Math.max(3, Math.ceil(STARTS / 2)); i++) {
       bigStarts.push(await scaled.start());
@@ -438,6 +440,22 @@ async function main() {
     log("scale probe");
     const scale = await scaleProbe(sPort);
     await scaled.stop();
+    // The start-up target is about the history: the same database under a one-app config (500 apps'
+    // config parsing is a cost of its own, reported beside it).
+    deployerConfig(big, sPort, 1, branch, "one-app.yml");
+    const historyOnly = new Server(
+      "deployer",
+      process.execPath,
+      [...nodeFlags(), CLI, "--config", join(big, "one-app.yml"), "serve"],
+      big,
+      `http://${HOST}:${sPort}/healthz`,
+    );
+    servers.push(historyOnly);
+    const historyStarts = [];
+    for (let i = 0; i < Math.max(3, Math.ceil(STARTS / 2)); i++) {
+      historyStarts.push(await historyOnly.start());
+      await historyOnly.stop();
+    }
     out.load.push(loadavg()[0]);
 
     const d = tput["deployer-ignored"].rps;
@@ -446,6 +464,7 @@ async function main() {
     const b = tput.bare.rps;
     const sd = median(starts.deployer);
     const sb = median(bigStarts);
+    const sh = median(historyStarts);
     const worst500 = Math.max(at500.ignored.p99, at500.accepted.p99);
     const results = [
       row("ignored push vs webhook (req/s ratio)", d / w, ">= 1.00", d / w >= 1),
@@ -460,7 +479,8 @@ async function main() {
         rssAfter <= 1.2 * idleRss.deployer,
       ),
       row("start to first /healthz 200, empty DB, ms (median)", sd, "<= 400", sd <= 400),
-      row(`start to first /healthz 200, ${HISTORY} deployments, ms (median)`, sb, "<= 400", sb <= 400),
+      row(`start to first /healthz 200, ${HISTORY} deployments, ms (median)`, sh, "<= 400", sh <= 400),
+      row(`same, and ${APPS} apps in the config, ms (median)`, sb, "<= 400", sb <= 400),
       row(
         `intake p99, ${APPS} apps + ${HISTORY} deployments / baseline`,
         scale.intake.p99 / base.intake.p99,
@@ -483,6 +503,7 @@ async function main() {
     Object.assign(out, {
       starts,
       bigStarts,
+      historyStarts,
       idleRss,
       rssAfter,
       sent,
@@ -527,7 +548,7 @@ function report(r) {
     `RSS MB: idle deployer ${f(r.idleRss.deployer, 1)}, webhook ${f(r.idleRss.webhook, 1)}, bare node ${f(r.idleRss.bare, 1)}; deployer after ${r.sent} deliveries ${f(r.rssAfter, 1)}`,
   );
   lines.push(
-    `start-up ms: deployer [${r.starts.deployer.map((x) => f(x, 0)).join(", ")}], webhook [${r.starts.webhook.map((x) => f(x, 0)).join(", ")}], deployer with history [${r.bigStarts.map((x) => f(x, 0)).join(", ")}]`,
+    `start-up ms: deployer [${r.starts.deployer.map((x) => f(x, 0)).join(", ")}], webhook [${r.starts.webhook.map((x) => f(x, 0)).join(", ")}], deployer with history [${r.historyStarts.map((x) => f(x, 0)).join(", ")}], with history and ${APPS} apps [${r.bigStarts.map((x) => f(x, 0)).join(", ")}]`,
   );
   for (const [k, v] of [
     ["baseline (1 app, empty)", r.base],
