@@ -113,6 +113,16 @@ class Server {
   }
 }
 
+/** `deployer serve` with the config `file` in `dir`, ready when its /healthz answers 200. */
+const deployerServer = (dir, file, port) =>
+  new Server(
+    "deployer",
+    process.execPath,
+    [...nodeFlags(), CLI, "--config", join(dir, file), "serve"],
+    dir,
+    `http://${HOST}:${port}/healthz`,
+  );
+
 function wrk(url, bodyFile, signature, prefix, duration = DURATION) {
   const args = [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${duration}s`, "--timeout", "5s", "-s", LUA, url];
   return new Promise((res, rej) => {
@@ -293,13 +303,7 @@ async function main() {
     mkdirSync(one);
     spawnSync("git", ["init", "-q", join(one, "site")]);
     deployerConfig(one, dPort, 1, branch);
-    const deployer = new Server(
-      "deployer",
-      process.execPath,
-      [...nodeFlags(), CLI, "--config", join(one, "deployer.yml"), "serve"],
-      one,
-      `http://${HOST}:${dPort}/healthz`,
-    );
+    const deployer = deployerServer(one, "deployer.yml", dPort);
     const webhook = new Server(
       "webhook",
       "webhook",
@@ -416,13 +420,7 @@ async function main() {
     spawnSync("git", ["init", "-q", join(big, "site")]);
     const sPort = await freePort();
     deployerConfig(big, sPort, APPS, branch);
-    const scaled = new Server(
-      "deployer",
-      process.execPath,
-      [...nodeFlags(), CLI, "--config", join(big, "deployer.yml"), "serve"],
-      big,
-      `http://${HOST}:${sPort}/healthz`,
-    );
+    const scaled = deployerServer(big, "deployer.yml", sPort);
     servers.push(scaled);
     await scaled.start();
     await scaled.stop();
@@ -443,13 +441,7 @@ async function main() {
     // The start-up target is about the history: the same database under a one-app config (500 apps'
     // config parsing is a cost of its own, reported beside it).
     deployerConfig(big, sPort, 1, branch, "one-app.yml");
-    const historyOnly = new Server(
-      "deployer",
-      process.execPath,
-      [...nodeFlags(), CLI, "--config", join(big, "one-app.yml"), "serve"],
-      big,
-      `http://${HOST}:${sPort}/healthz`,
-    );
+    const historyOnly = deployerServer(big, "one-app.yml", sPort);
     servers.push(historyOnly);
     const historyStarts = [];
     for (let i = 0; i < Math.max(3, Math.ceil(STARTS / 2)); i++) {
