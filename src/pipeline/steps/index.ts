@@ -1,6 +1,6 @@
 import { appHosts, type DockerHost } from "../../config/hosts.js";
 import type { AppConfig } from "../../config/types.js";
-import { everyHost, rollout } from "../hosts.js";
+import { everyHost, onHost, rollout } from "../hosts.js";
 import type { PipelineStep } from "../step.js";
 import type { Strategy } from "../strategies/strategy.js";
 import { build } from "./build.js";
@@ -54,9 +54,12 @@ export function deploySteps(strategy: Strategy, targets: Targets = {}): Pipeline
     { name: "plan", timeout: "git", run: plan },
   ];
   if (targets.viaRegistry) {
-    const once = [...head, BUILD, PUSH, PRE_DEPLOY];
-    if (!hosts) return [...once, ...strategy.release, POST_DEPLOY, FINALIZE];
-    return [...once, ...rollout(PULL, strategy.release, hosts, batch), POST_DEPLOY, ...everyHost(FINALIZE, hosts)];
+    if (!hosts) return [...head, BUILD, PUSH, PRE_DEPLOY, ...strategy.release, POST_DEPLOY, FINALIZE];
+    // Built and pushed once, on the first host's engine: a failure names it, and its rollback covers it.
+    const first = hosts[0];
+    const once = first ? [onHost(BUILD, first, "build"), onHost(PUSH, first, "push")] : [BUILD, PUSH];
+    const release = rollout(PULL, strategy.release, hosts, batch);
+    return [...head, ...once, PRE_DEPLOY, ...release, POST_DEPLOY, ...everyHost(FINALIZE, hosts)];
   }
   if (!hosts) return [...head, BUILD, PRE_DEPLOY, ...strategy.release, POST_DEPLOY, FINALIZE];
   const [firstBuild, ...rest] = rollout(BUILD, strategy.release, hosts, batch);

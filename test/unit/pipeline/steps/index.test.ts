@@ -4,6 +4,7 @@ import type { PipelineStep } from "../../../../src/pipeline/step.js";
 import { appTargets, deploySteps, restoreSteps, rollbackSteps } from "../../../../src/pipeline/steps/index.js";
 import { recreate } from "../../../../src/pipeline/strategies/recreate.js";
 import { zeroDowntime } from "../../../../src/pipeline/strategies/zero-downtime.js";
+import { fakePipeline } from "../../../helpers/pipeline.js";
 
 const A = { name: "a", env: {} };
 const B = { name: "b", dockerHost: "unix:///run/b.sock", env: {} };
@@ -43,6 +44,22 @@ describe("build once, push, pull on each host", () => {
       "finalize@a",
       "finalize@b",
     ]);
+  });
+
+  it("builds and pushes on the first host's engine, and a failure there names that host", async () => {
+    const p = fakePipeline();
+    try {
+      const ctx = { ...p.context(p.claim(2)), hostTouches: new Map(), deadline: Date.now() + 1000, stepSeconds: 1 };
+      const steps = deploySteps(recreate, { hosts: [B, A], viaRegistry: true });
+      for (const name of ["build", "push"]) {
+        const step = steps.find((s) => s.name === name)!;
+        await expect(step.run(ctx, {})).rejects.toThrow(
+          new RegExp(`^on host b \\(unix:///run/b\\.sock\\): internal error: ${name} needs the plan step`),
+        );
+      }
+    } finally {
+      p.db.close();
+    }
   });
 
   it("pulls a batch's hosts together before releasing them", () => {
