@@ -110,7 +110,10 @@ export const appSchema = z
     zeroDowntime: zeroDowntimeSchema.optional(),
     /** How a release replaces the running version; default: zeroDowntime with that block, else recreate. */
     strategy: z.enum(STRATEGIES).optional(),
-    /** Where `strategy: swarm` pushes the images it builds (host[:port][/namespace]). */
+    /**
+     * Where built images are pushed (host[:port][/namespace]): `strategy: swarm`'s nodes pull from it;
+     * otherwise the build runs once and each of the app's hosts pulls.
+     */
     registry: registrySchema.optional(),
     /** The Docker engines the app runs on, updated host by host; default: the local engine alone. */
     hosts: z

@@ -33,10 +33,8 @@ export function strategyRuleProblems(a: StrategyKeys): { message: string; path: 
     add("zeroDowntime", "strategy: zeroDowntime needs a zeroDowntime block (service, port, proxy)");
   if (a.strategy === "recreate" && a.zeroDowntime)
     add("strategy", "strategy: recreate and a zeroDowntime block contradict each other: drop one");
-  if (a.strategy !== "swarm") {
-    if (a.registry) add("registry", "registry is only used by strategy: swarm");
-    return problems;
-  }
+  // Without swarm, a registry means: build once, push, and let each host pull (any release strategy).
+  if (a.strategy !== "swarm") return problems;
   if (!a.registry) add("registry", "strategy: swarm needs registry: host:port (the swarm's nodes pull from it)");
   if (a.zeroDowntime)
     add(

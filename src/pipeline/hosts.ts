@@ -5,11 +5,11 @@ import type { Touched } from "./context.js";
 import type { PipelineStep } from "./step.js";
 
 /**
- * One step run on one host: named `<step>@<host>`, its docker and Compose commands on that host's engine.
- * What it changes is recorded under the host's name, and a failure names the host.
+ * One step run on one host: named `<step>@<host>` (or `name`: a step that runs once, on one of the
+ * hosts), its docker and Compose commands on that host's engine. What it changes is recorded under
+ * the host's name, and a failure names the host.
  */
-export function onHost(step: PipelineStep, host: DockerHost): PipelineStep {
-  const name = `${step.name}@${host.name}`;
+export function onHost(step: PipelineStep, host: DockerHost, name = `${step.name}@${host.name}`): PipelineStep {
   return {
     name,
     timeout: step.timeout,

@@ -1,4 +1,3 @@
-import { appHosts } from "../config/hosts.js";
 import { Cancelled, DeploySkipped } from "../errors.js";
 import type { Deployment } from "../store/types.js";
 import type { DeployContext } from "./context.js";
@@ -6,7 +5,7 @@ import type { PipelineDeps } from "./deps.js";
 import { TAG_BRANCH } from "./fetch-ref.js";
 import { recover } from "./recover.js";
 import { runSteps } from "./run-steps.js";
-import { deploySteps, rollbackSteps } from "./steps/index.js";
+import { appTargets, deploySteps, rollbackSteps } from "./steps/index.js";
 import { strategyFor } from "./strategies/index.js";
 
 export type { PipelineDeps } from "./deps.js";
@@ -30,7 +29,7 @@ async function deploy(deps: PipelineDeps, deployment: Deployment, signal: AbortS
   }
   const log = deps.logs.sink(deployment.id);
   const strategy = strategyFor(app);
-  const targets = { hosts: appHosts(app), batch: app.rollout.batch };
+  const targets = appTargets(app);
   const { config, store, serving, compose, logger } = deps;
   const ctx: DeployContext = {
     config,

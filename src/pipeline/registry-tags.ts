@@ -7,7 +7,7 @@ import { registryRepository } from "./stack-file.js";
 const SHA_TAG = /^[0-9a-f]{7,40}$/;
 
 /**
- * The engine keeps a local tag for every commit it pushed (`<registry>/<project>-<service>:<sha>`), and
+ * The engine keeps a local tag for every commit it pushed or pulled (`<registry>/<project>-<service>:<sha>`), and
  * each keeps its image's layers: those of commits other than the app's last `keepImages` succeeded ones
  * go, as finalize prunes the `deployer-<sha>` tags. The registry's own copies are left alone: its
  * garbage collection is the registry owner's business. Returns how many tags were removed.
@@ -17,8 +17,9 @@ export async function pruneRegistryTags(
   registry: string,
   project: string,
   built: ComposeService[],
+  step = "push",
 ): Promise<number> {
-  const opts = { ...engineOptions(ctx, "push"), quiet: true };
+  const opts = { ...engineOptions(ctx, step), quiet: true };
   const keep = new Set(ctx.store.succeededShas(ctx.app.name, ctx.config.keepImages - 1));
   keep.add(ctx.deployment.sha);
   let removed = 0;

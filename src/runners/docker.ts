@@ -20,6 +20,7 @@ export function dockerArgv(...args: string[]): Argv {
 export const dockerCommands = {
   imageExists: (ref: string): Argv => dockerArgv("image", "inspect", "--format", "{{.Id}}", ref),
   tagImage: (source: string, target: string): Argv => dockerArgv("tag", source, target),
+  pullImage: (ref: string): Argv => dockerArgv("pull", "--quiet", ref),
   removeImageTag: (ref: string): Argv => dockerArgv("rmi", ref),
   imageTags: (repository: string): Argv => dockerArgv("images", "--format", "{{.Tag}}", repository),
   inspectContainers: (ids: string[]): Argv => dockerArgv("inspect", ...ids),
@@ -63,6 +64,15 @@ export async function imageExists(ref: string, opts: RunOptions): Promise<boolea
 export async function tagImage(source: string, target: string, opts: RunOptions): Promise<boolean> {
   const r = await runArgv(dockerCommands.tagImage(source, target), opts);
   return r.exitCode === 0;
+}
+
+/** `docker pull`; a failure throws with the end of its output (registry unreachable, no such tag). */
+export async function pullImage(ref: string, opts: RunOptions): Promise<void> {
+  const r = await runArgv(dockerCommands.pullImage(ref), opts);
+  if (r.exitCode !== 0) {
+    const tail = (r.stderr || r.stdout).trim().split("\n").slice(-5).join(" | ");
+    throw new DockerError(`docker pull ${ref} failed (exit ${r.exitCode}): ${tail}`);
+  }
 }
 
 export async function removeImageTag(ref: string, opts: RunOptions): Promise<void> {

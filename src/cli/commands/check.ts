@@ -62,6 +62,7 @@ export async function findProblems(
     }
     problems.push(...(await hostProblems(app)));
     if (app.strategy === "swarm") problems.push(...(await swarmProblems(app)));
+    else problems.push(...(await registryProblems(app)));
     const branch = await appBranch(app).catch(() => undefined);
     if (!branch) problems.push(`apps.${app.name}.branch: not set and the checkout is not on a branch`);
     else if (gitOk) {
@@ -97,9 +98,14 @@ async function swarmProblems(app: AppConfig): Promise<string[]> {
     problems.push(
       `apps.${app.name}.strategy: swarm needs a swarm manager, and ${engine} is ${state.why} (\`docker swarm init\` makes a one-node swarm)`,
     );
-  const why = app.registry ? await registryUnreachable(app.registry) : undefined;
-  if (why) problems.push(`apps.${app.name}.registry: ${app.registry} is unreachable: ${why}`);
+  problems.push(...(await registryProblems(app)));
   return problems;
+}
+
+/** An app's registry (Swarm's, or the one its hosts pull from) must answer. */
+async function registryProblems(app: AppConfig): Promise<string[]> {
+  const why = app.registry ? await registryUnreachable(app.registry) : undefined;
+  return why ? [`apps.${app.name}.registry: ${app.registry} is unreachable: ${why}`] : [];
 }
 
 /** An API token short enough to guess (or typed by hand): a warning, since the API still works. */

@@ -9,9 +9,10 @@ import { registryImage } from "../stack-file.js";
 import { type Found, need, type StepOutcome } from "../step.js";
 
 /**
- * Swarm: each built service's image (as the build, or the kept images of a rollback, left it) is tagged
- * `<registry>/<project>-<service>:<sha>` and pushed, so that every node of the swarm can pull it.
- * Pushing a commit's images again (a rollback, a re-run) uploads nothing new.
+ * Each built service's image (as the build, or the kept images of a rollback, left it) is tagged
+ * `<registry>/<project>-<service>:<sha>` and pushed, so that every node of the swarm (Swarm), or every
+ * one of the app's hosts (the pull step), can pull it. Pushing a commit's images again (a rollback,
+ * a re-run, services the plan did not rebuild) uploads nothing new.
  */
 export async function push(ctx: StepContext, found: Readonly<Found>): Promise<StepOutcome> {
   const { target, services } = need(found, "plan", "push");

@@ -44,9 +44,17 @@ describe("strategy and registry config", () => {
       expect(problems(`    strategy: swarm\n    registry: "${r}"\n`)).toContain("must be host[:port][/path]");
   });
 
-  it("refuses swarm without a registry, and a registry without swarm", () => {
+  it("refuses swarm without a registry", () => {
     expect(problems("    strategy: swarm\n")).toContain("strategy: swarm needs registry: host:port");
-    expect(problems("    registry: r.example.com:5000\n")).toContain("registry is only used by strategy: swarm");
+  });
+
+  it("takes a registry without swarm: build once and push, on hosts, on the local engine, with zeroDowntime", () => {
+    const hosts = `    hosts: [{ name: a }, { name: b, docker: "unix:///b.sock" }]\n`;
+    for (const extra of [hosts, "    strategy: recreate\n", ZD, ""]) {
+      const app = parse(`    registry: r.example.com:5000\n${extra}`).apps.shop!;
+      expect(app.registry).toBe("r.example.com:5000");
+      expect(strategyFor(app).name).not.toBe("swarm");
+    }
   });
 
   it("refuses swarm with zeroDowntime, and swarm on more than one host", () => {

@@ -30,6 +30,11 @@ describe("docker commands", () => {
       ["docker", "tag", "shop-web", "shop-web:deployer-abc"],
     ],
     [
+      "pullImage",
+      dockerCommands.pullImage("127.0.0.1:5000/shop-web:abc"),
+      ["docker", "pull", "--quiet", "127.0.0.1:5000/shop-web:abc"],
+    ],
+    [
       "removeImageTag",
       dockerCommands.removeImageTag("shop-web:deployer-abc"),
       ["docker", "rmi", "shop-web:deployer-abc"],
