@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppFixture, docker, freePort } from "../helpers/app-fixture.js";
 import { type Scenario, scenario } from "../helpers/e2e.js";
 import { type SecondEngine, startSecondEngine } from "../helpers/second-engine.js";
-import { CLI } from "../helpers/server.js";
+import { runCli } from "../helpers/server.js";
 
 // Two real engines on this machine: host a is the local engine, host b a second dockerd on its own
 // socket. Each host publishes the app on its own loopback port, from its env (PORT).
@@ -16,16 +15,6 @@ async function servedOn(port: number): Promise<string | undefined> {
   } catch {
     return undefined;
   }
-}
-
-function runCli(cwd: string, ...args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (c) => (out += c));
-    child.stderr.on("data", (c) => (out += c));
-    child.on("exit", (code) => resolve({ code: code ?? -1, out }));
-  });
 }
 
 describe("multi-host rollouts (e2e, two Docker engines)", () => {

@@ -1,10 +1,9 @@
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dockerfile } from "../helpers/app-fixture.js";
 import { type Scenario, scenario } from "../helpers/e2e.js";
 import { startLoad } from "../helpers/load.js";
 import { type SecondEngine, startSecondEngine } from "../helpers/second-engine.js";
-import { CLI } from "../helpers/server.js";
+import { runCli } from "../helpers/server.js";
 import { startTestRegistry, type TestRegistry } from "../helpers/test-registry.js";
 import { waitFor } from "../helpers/wait.js";
 
@@ -24,16 +23,6 @@ const STACK = `services:
     deploy:
       update_config: { order: start-first, failure_action: rollback, monitor: 3s }
 `;
-
-function runCli(cwd: string, ...args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (c) => (out += c));
-    child.stderr.on("data", (c) => (out += c));
-    child.on("exit", (code) => resolve({ code: code ?? -1, out }));
-  });
-}
 
 describe("strategy: swarm (e2e, one-node swarm on a second engine, real registry)", () => {
   let engine: SecondEngine;

@@ -167,3 +167,22 @@ export async function startServer(
   };
   return server;
 }
+
+/** Runs the built CLI in `cwd` (killed after CHILD_TIMEOUT_MS); its exit code and its output, both streams. */
+export function runCli(cwd: string, ...args: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: CHILD_TIMEOUT_MS,
+    });
+    let out = "";
+    child.stdout?.on("data", (c) => {
+      out += c;
+    });
+    child.stderr?.on("data", (c) => {
+      out += c;
+    });
+    child.on("exit", (code) => resolve({ code: code ?? -1, out }));
+  });
+}
