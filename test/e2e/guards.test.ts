@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import type { Deployment } from "../../src/store/types.js";
 import { type AppFixture, composeFile, dockerfile, slowStep } from "../helpers/app-fixture.js";
 import { appWithGoodDeploys, destroyScenarios } from "../helpers/e2e.js";
 import { SECRET, TOKEN } from "../helpers/server.js";
@@ -14,6 +15,18 @@ describe("timeouts, hooks and health checks (e2e)", () => {
   const health = (fixture: AppFixture, timeout = 60) => ({
     healthcheck: { url: `http://127.0.0.1:${fixture.port}/health.txt`, expect: 200, timeout },
   });
+
+  /**
+   * The step that failed took its time budget: at least `seconds`, and not much more. The error's
+   * "after N s" comes from the config; only the step's duration shows the kill came when it should.
+   */
+  const expectStoppedAt = (d: Deployment, names: string[], seconds: number) => {
+    const step = d.steps?.find((s) => names.includes(s.name) && s.status === "failed");
+    expect(step, JSON.stringify(d.steps)).toBeDefined();
+    expect(step?.durationMs).toBeGreaterThanOrEqual(seconds * 1000 - 250);
+    // Generous for a loaded machine, and far below what a step left running (or on another budget) takes.
+    expect(step?.durationMs).toBeLessThan(seconds * 1000 + 45_000);
+  };
 
   it("runs postDeploy hooks with the deployment's environment, and never with a secret's value", async () => {
     // The server's environment holds copies of both secrets under other names: no hook may see them.
@@ -79,6 +92,7 @@ describe("timeouts, hooks and health checks (e2e)", () => {
     const d = await sc.server.waitFor(id);
     expect(d.status).toBe("failed");
     expect(d.error).toBe("timed out after 8 s in build");
+    expectStoppedAt(d, ["build"], 8);
     expect(await app.served()).toBe("good");
 
     await sc.reconfigure({ timeouts: {} });
@@ -95,6 +109,7 @@ describe("timeouts, hooks and health checks (e2e)", () => {
     const d = await sc.server.waitFor(id);
     expect(d.status).toBe("failed");
     expect(d.error).toBe("timed out after 3 s in preDeploy");
+    expectStoppedAt(d, ["preDeploy"], 3);
     expect(sc.app.git(sc.app.checkout, "rev-parse", "HEAD")).toBe(shas[0]);
     expect(await sc.app.served()).toBe("good");
   });
@@ -111,6 +126,7 @@ describe("timeouts, hooks and health checks (e2e)", () => {
     expect(d.status).toBe("failed");
     // The push's commit is fetched by the first step that needs it (filter, before sync).
     expect(d.error).toMatch(/^timed out after 5 s in (filter|sync)$/);
+    expectStoppedAt(d, ["filter", "sync"], 5);
     expect(app.git(app.checkout, "rev-parse", "HEAD")).toBe(shas[0]);
     expect(await app.served()).toBe("good");
   });
@@ -131,6 +147,7 @@ describe("timeouts, hooks and health checks (e2e)", () => {
     expect(d.status).toBe("failed");
     expect(d.error).toMatch(/^timed out after 20 s in up; rolled back to /);
     expect(d.error).toContain(`rolled back to ${shas[0]}`);
+    expectStoppedAt(d, ["up"], 20);
     expect(await app.served()).toBe("good");
   });
 
@@ -146,9 +163,27 @@ describe("timeouts, hooks and health checks (e2e)", () => {
     expect(d.status).toBe("failed");
     expect(d.error).toMatch(/^health check failed: .* after 15 s; rolled back to [0-9a-f]{40}$/);
     expect(d.error).toContain(`rolled back to ${good}`);
+    expectStoppedAt(d, ["health"], 15);
     expect(await app.served()).toBe("good");
     expect(await app.served("/health.txt")).toBe("good");
     expect(app.git(app.checkout, "rev-parse", "HEAD")).toBe(good);
+  });
+
+  it("stops the health step at timeouts.health when the health check would wait longer", async () => {
+    const { sc } = await appWithGoodDeploys("healthstep", [], health);
+    const { app } = sc;
+    const good = await sc.deploy({ "web/version.txt": "good\n", "web/Dockerfile": withHealth(dockerfile()) });
+    // The check alone would try for 5 minutes; the step's budget (which the rollback's check shares) ends it first.
+    await sc.reconfigure({
+      timeouts: { health: 20 },
+      healthcheck: { url: `http://127.0.0.1:${app.port}/health.txt`, expect: 200, timeout: 300 },
+    });
+    const { id } = await sc.push({ "web/Dockerfile": dockerfile(), "web/version.txt": "broken\n" });
+    const d = await sc.server.waitFor(id);
+    expect(d.status).toBe("failed");
+    expect(d.error).toMatch(new RegExp(`^health check failed: .* after 20 s; rolled back to ${good}$`));
+    expectStoppedAt(d, ["health"], 20);
+    expect(await app.served()).toBe("good");
   });
 
   it("fails at once when a container exits, and rolls back", async () => {
