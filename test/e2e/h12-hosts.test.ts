@@ -1,21 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppFixture, docker, freePort } from "../helpers/app-fixture.js";
 import { type Scenario, scenario } from "../helpers/e2e.js";
+import { HOSTS_COMPOSE, servedOn } from "../helpers/hosts.js";
 import { type SecondEngine, startSecondEngine } from "../helpers/second-engine.js";
 import { runCli } from "../helpers/server.js";
 
 // Two real engines on this machine: host a is the local engine, host b a second dockerd on its own
 // socket. Each host publishes the app on its own loopback port, from its env (PORT).
-const COMPOSE = `services:\n  web:\n    build: ./web\n    ports: ["127.0.0.1:\${PORT}:8080"]\n`;
-
-async function servedOn(port: number): Promise<string | undefined> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/version.txt`, { signal: AbortSignal.timeout(2000) });
-    return res.ok ? (await res.text()).trim() : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 describe("multi-host rollouts (e2e, two Docker engines)", () => {
   let engine: SecondEngine;
@@ -40,7 +31,7 @@ describe("multi-host rollouts (e2e, two Docker engines)", () => {
       healthcheck: { url: "http://${HOST}:${PORT}/version.txt", timeout: 20 },
     });
     app = sc.app;
-    const { id } = await sc.push({ "h12.yml": COMPOSE, "web/version.txt": "one\n" });
+    const { id } = await sc.push({ "h12.yml": HOSTS_COMPOSE, "web/version.txt": "one\n" });
     const d = await sc.server.waitFor(id, 180_000);
     expect(d.status, d.error ?? "").toBe("succeeded");
   }, 240_000);

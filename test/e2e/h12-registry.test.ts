@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { docker, dockerfile, freePort } from "../helpers/app-fixture.js";
 import { type Scenario, scenario } from "../helpers/e2e.js";
+import { HOSTS_COMPOSE, servedOn } from "../helpers/hosts.js";
 import { type SecondEngine, startSecondEngine } from "../helpers/second-engine.js";
 import { startTestRegistry, type TestRegistry } from "../helpers/test-registry.js";
 
@@ -8,16 +9,6 @@ import { startTestRegistry, type TestRegistry } from "../helpers/test-registry.j
 // second dockerd that only pulls; both reach the registry on loopback (127.0.0.0/8 is insecure-allowed).
 // Each host publishes the app on its own port (PORT) and is health-checked at /ok-<host name>.txt, so a
 // commit without ok-b.txt fails on host b only.
-const COMPOSE = `services:\n  web:\n    build: ./web\n    ports: ["127.0.0.1:\${PORT}:8080"]\n`;
-
-async function servedOn(port: number): Promise<string | undefined> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/version.txt`, { signal: AbortSignal.timeout(2000) });
-    return res.ok ? (await res.text()).trim() : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 describe("a registry for a multi-host rollout (e2e, two Docker engines, real registry)", () => {
   let engine: SecondEngine;
@@ -53,7 +44,7 @@ describe("a registry for a multi-host rollout (e2e, two Docker engines, real reg
       "web/ok-a.txt": "ok\n",
       "web/ok-b.txt": "ok\n",
     };
-    const { id } = await sc.push({ "h12.yml": COMPOSE, "web/version.txt": "one\n", ...ok });
+    const { id } = await sc.push({ "h12.yml": HOSTS_COMPOSE, "web/version.txt": "one\n", ...ok });
     const d = await sc.server.waitFor(id, 150_000);
     expect(d.status, d.error ?? "").toBe("succeeded");
   }, 200_000);
