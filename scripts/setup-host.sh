@@ -53,3 +53,10 @@ if ! docker info >/dev/null 2>&1; then
   fi
   bash "$here/start-docker.sh"
 fi
+
+# Caddy binds a new SO_REUSEPORT socket on each admin-API change and closes the old one; without
+# this the kernel resets the connections still queued on the old socket (README, "Caddy").
+mig=/proc/sys/net/ipv4/tcp_migrate_req
+if [ -w "$mig" ] && [ "$(cat "$mig")" = 0 ]; then
+  echo 1 >"$mig" && echo "setup-host: set net.ipv4.tcp_migrate_req=1 (for Caddy's reloads)"
+fi

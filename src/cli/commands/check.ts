@@ -7,6 +7,7 @@ import type { AppConfig } from "../../config/types.js";
 import { appBranch } from "../../engine/requests.js";
 import { ConfigError } from "../../errors.js";
 import { trafficProblems } from "../../pipeline/traffic-rules.js";
+import { caddyReloadWarning } from "../../proxies/caddy-reload-check.js";
 import { detectCompose } from "../../runners/compose.js";
 import { services } from "../../runners/compose-config.js";
 import { dockerAvailable } from "../../runners/docker.js";
@@ -74,6 +75,8 @@ export async function findProblems(
     }
   }
   const warnings = weakTokenWarnings(config.apiToken, config.file);
+  const caddyWarning = caddyReloadWarning(Object.values(config.apps));
+  if (caddyWarning) warnings.push(caddyWarning);
   const summary = `${config.file}: ${Object.keys(config.apps).length} app(s); compose ${compose ? `${compose.version} (${compose.argv.join(" ")})` : "missing"}`;
   return { problems, summary, warnings };
 }

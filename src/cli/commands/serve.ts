@@ -6,6 +6,7 @@ import { createRuntime } from "../../engine/runtime.js";
 import { ConfigError } from "../../errors.js";
 import { Secrets } from "../../helpers/secrets.js";
 import { createLogger } from "../../logger.js";
+import { caddyReloadWarning } from "../../proxies/caddy-reload-check.js";
 import { type ComposeCli, detectCompose } from "../../runners/compose.js";
 import { buildServer } from "../../server/app.js";
 import { fail, requireConfig } from "../context.js";
@@ -88,6 +89,8 @@ export function serveCommand(program: Command): void {
         );
         if (opts.allowUnsigned)
           logger.warn("--allow-unsigned: forges without a configured secret are accepted unsigned");
+        const caddyWarning = caddyReloadWarning(Object.values(config.apps));
+        if (caddyWarning) logger.warn(caddyWarning.replace(/^warning: /, ""));
         runtime.queue.release();
         catchUp = startCatchUp(runtime);
       } catch (err) {
