@@ -114,6 +114,18 @@ describe("timeouts, hooks and health checks (e2e)", () => {
     expect(await sc.app.served()).toBe("good");
   });
 
+  it("kills a hanging postDeploy hook at the hooks timeout, and rolls back", async () => {
+    const { sc, shas } = await appWithGoodDeploys("hangpost", ["good"]);
+    await sc.reconfigure({ timeouts: { hooks: 3 }, hooks: { postDeploy: [["sleep", "600"]] } });
+    const { id } = await sc.push({ "web/version.txt": "never\n" });
+    const d = await sc.server.waitFor(id);
+    expect(d.status).toBe("failed");
+    expect(d.error).toBe(`timed out after 3 s in postDeploy; rolled back to ${shas[0]}`);
+    expectStoppedAt(d, ["postDeploy"], 3);
+    expect(sc.app.git(sc.app.checkout, "rev-parse", "HEAD")).toBe(shas[0]);
+    expect(await sc.app.served()).toBe("good");
+  });
+
   it("stops a git fetch that hangs at the git timeout, and changes nothing", async () => {
     const { sc, shas } = await appWithGoodDeploys("hanggit", ["good"]);
     const { app } = sc;
@@ -213,6 +225,24 @@ describe("timeouts, hooks and health checks (e2e)", () => {
     expect(d.error).toContain(`rolled back to ${shas[0]}`);
     const health = d.steps?.find((s) => s.name === "health");
     expect(health?.durationMs ?? Number.POSITIVE_INFINITY).toBeLessThan(60_000);
+    expect(await sc.app.served()).toBe("good");
+  });
+
+  it("fails at timeouts.health when a Docker healthcheck stays starting, and rolls back", async () => {
+    const { sc, shas } = await appWithGoodDeploys("starting", ["good"]);
+    await sc.reconfigure({ timeouts: { health: 15 } });
+    // The first check is an hour away: Docker reports `starting` the whole time.
+    const stuck = composeFile(
+      sc.app.port,
+      `    healthcheck:\n      test: ["CMD", "/bin/busybox", "true"]\n      interval: 1h\n`,
+    );
+    const { id } = await sc.push({ "docker-compose.prod.yml": stuck });
+    const d = await sc.server.waitFor(id);
+    expect(d.status).toBe("failed");
+    expect(d.error).toMatch(
+      new RegExp(`^health check failed: container \\S+ still not healthy after 15 s; rolled back to ${shas[0]}$`),
+    );
+    expectStoppedAt(d, ["health"], 15);
     expect(await sc.app.served()).toBe("good");
   });
 
