@@ -6,17 +6,17 @@
 //
 // Phases:
 //   1. start-up: spawn to the first /healthz 200 (deployer, empty database), spawn to first answer (webhook)
-//   2. idle RSS; baselines for the scale check (one app, empty history): intake p99 and
+//   2. idle RSS (1 s after start, and after BENCH_SETTLE s without a request); baselines for the scale check (one app, empty history): intake p99 and
 //      GET /api/deployments?limit=50 p99 (one app, all apps) at a fixed rate
 //   3. throughput, wrk -t2 -c16 (new X-GitHub-Delivery per request), in one run:
 //      bare node:http HMAC, deployer ignored push, webhook, deployer accepted push (stored, then coalesced)
 //   4. p99 at 500 req/s (open loop), ignored and accepted pushes
-//   5. RSS after 100,000 deliveries in total
+//   5. RSS after 100,000 deliveries in total, again after BENCH_SETTLE s without a request
 //   6. scale: 500 apps and 1,000,000 deployments: start-up, intake p99 and list p99 against phase 2
 //
 // Tunables: BENCH_DURATION (s, 8), BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_STARTS (5),
 // BENCH_DELIVERIES (100000), BENCH_HISTORY (1000000), BENCH_APPS (500), BENCH_RATE (500),
-// BENCH_RATE_SECONDS (4), BENCH_JSON=path, BENCH_KEEP=1.
+// BENCH_RATE_SECONDS (4), BENCH_SETTLE (15 s without requests before an RSS sample), BENCH_JSON=path, BENCH_KEEP=1.
 
 import { execFile, spawn, spawnSync } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
@@ -41,6 +41,7 @@ const HISTORY = env("BENCH_HISTORY", 1_000_000);
 const APPS = env("BENCH_APPS", 500);
 const RATE = env("BENCH_RATE", 500);
 const RATE_SECONDS = env("BENCH_RATE_SECONDS", 4);
+const SETTLE = env("BENCH_SETTLE", 15);
 const HOST = "127.0.0.1";
 const SECRET = `bench-${randomBytes(12).toString("hex")}`;
 const TOKEN = `bench-${randomBytes(12).toString("hex")}`;
@@ -332,7 +333,12 @@ async function main() {
     }
     for (const s of servers) await s.start();
     await sleep(1000);
-    const idleRss = { deployer: rssMb(deployer.pid), webhook: rssMb(webhook.pid), bare: rssMb(bare.pid) };
+    const rssAll = () => ({ deployer: rssMb(deployer.pid), webhook: rssMb(webhook.pid), bare: rssMb(bare.pid) });
+    // RSS 1 s after start, and "idle": after SETTLE s without a request (the targets use the latter,
+    // for idle and after the deliveries alike).
+    const rss1s = rssAll();
+    await sleep(SETTLE * 1000 - 1000);
+    const idleRss = rssAll();
 
     // Requests for the paced and flood clients.
     const webhookReq = (kind, port) => {
@@ -406,6 +412,8 @@ async function main() {
     const floodFailed =
       (await flood(webhookReq("ignored", dPort), half)) + (await flood(webhookReq("accepted", dPort), more - half));
     await sleep(1000);
+    const rssAfter1s = rssMb(deployer.pid);
+    await sleep(SETTLE * 1000 - 1000);
     const rssAfter = rssMb(deployer.pid);
     sent += more;
     const Database = require("better-sqlite3");
@@ -497,7 +505,9 @@ async function main() {
       bigStarts,
       historyStarts,
       idleRss,
+      rss1s,
       rssAfter,
+      rssAfter1s,
       sent,
       stored,
       floodFailed,
@@ -537,7 +547,7 @@ function report(r) {
   );
   lines.push(`p99 at ${RATE} req/s: ignored ${f(r.at500.ignored.p99)} ms, accepted ${f(r.at500.accepted.p99)} ms`);
   lines.push(
-    `RSS MB: idle deployer ${f(r.idleRss.deployer, 1)}, webhook ${f(r.idleRss.webhook, 1)}, bare node ${f(r.idleRss.bare, 1)}; deployer after ${r.sent} deliveries ${f(r.rssAfter, 1)}`,
+    `RSS MB after ${SETTLE} s idle: deployer ${f(r.idleRss.deployer, 1)}, webhook ${f(r.idleRss.webhook, 1)}, bare node ${f(r.idleRss.bare, 1)}; deployer after ${r.sent} deliveries ${f(r.rssAfter, 1)} (1 s after start ${f(r.rss1s.deployer, 1)}, 1 s after the deliveries ${f(r.rssAfter1s, 1)})`,
   );
   lines.push(
     `start-up ms: deployer [${r.starts.deployer.map((x) => f(x, 0)).join(", ")}], webhook [${r.starts.webhook.map((x) => f(x, 0)).join(", ")}], deployer with history [${r.historyStarts.map((x) => f(x, 0)).join(", ")}], with history and ${APPS} apps [${r.bigStarts.map((x) => f(x, 0)).join(", ")}]`,
