@@ -28,6 +28,9 @@ await build({
     chunkFileNames: "chunks/[name]-[hash].js",
     format: "esm",
     minify: true,
+    // One non-ASCII character makes V8 hold the whole source as a two-byte string: 2.1 MB of heap
+    // instead of 1.1 MB for the main file. Escaped, the code is pure ASCII.
+    charset: "ascii",
     sourcemap: false,
   },
 });

@@ -45,6 +45,7 @@ describe(`crash points: kill -9 during deliveries and deploys (FUZZ_SEED=${SEED}
     const killAt = new Set<number>();
     while (killAt.size < KILLS) killAt.add(rng.int(DELIVERIES));
     const accepted: { app: AppFixture; sha: string; id: string; version: string }[] = [];
+    const pushed: { app: AppFixture; sha: string; version: string }[] = [];
     let unanswered = 0;
 
     const deliver = async (app: AppFixture, sha: string, version: string) => {
@@ -76,6 +77,7 @@ describe(`crash points: kill -9 during deliveries and deploys (FUZZ_SEED=${SEED}
       const app = rng.pick(apps);
       const version = `${app.name}-${i}`;
       const sha = app.push({ "web/version.txt": `${version}\n` }, version);
+      pushed.push({ app, sha, version });
       if (!killAt.has(i)) {
         await deliver(app, sha, version);
         continue;
@@ -109,9 +111,17 @@ describe(`crash points: kill -9 during deliveries and deploys (FUZZ_SEED=${SEED}
     for (const app of apps) {
       const newest = accepted.filter((a) => a.app === app).at(-1);
       if (!newest) continue;
-      const d = await server.deployment(newest.id);
-      expect(d.status, d.error ?? "").toBe("succeeded");
-      expect(await app.served()).toBe(newest.version);
+      // The newest accepted push ends deployed, unless a later push of the same app took its place:
+      // one stored just before a kill cut its answer, or origin's head deployed by the catch-up at
+      // restart. (Interrupted, it runs again as a new deployment of the same commit.)
+      const order = (sha: string) => pushed.findIndex((p) => p.app === app && p.sha === sha);
+      const own = await server.deployment(newest.id);
+      expect(["succeeded", "superseded", "interrupted"], `${own.id}: ${own.error ?? ""}`).toContain(own.status);
+      const [latest] = (await server.api<{ id: string }[]>("GET", `/api/deployments?app=${app.name}&limit=1`)).body;
+      const last = await server.waitFor(latest?.id as string, 180_000);
+      expect(last.status, `${last.id}: ${last.error ?? ""}`).toBe("succeeded");
+      expect(order(last.sha), `${last.id} deploys ${last.sha}`).toBeGreaterThanOrEqual(order(newest.sha));
+      expect(await app.served()).toBe(pushed[order(last.sha)]?.version);
     }
     expect((await fetch(`${server.url}/healthz`)).ok).toBe(true);
   }, 290_000);
