@@ -1,10 +1,10 @@
 import type { AppConfig, Config } from "../config/types.js";
 import { SignatureError } from "../errors.js";
-import type { ForgeEvent, PushEvent } from "../forges/types.js";
+import type { ForgeEvent, ForgeName, PushEvent, PushPeek } from "../forges/types.js";
 import { hasSkipMarker } from "../pipeline/triggers.js";
 import type { Stores } from "../store/stores.js";
 import type { Deployment } from "../store/types.js";
-import { type Match, matchPush } from "./match.js";
+import { type Match, matchPush, undeployedBranch } from "./match.js";
 
 export { type Match, matchPush } from "./match.js";
 
@@ -128,4 +128,21 @@ export function intake(
   }
   const write = () => storeMatched(stores, matched, deliveryId);
   return opts.commit ? opts.commit(write) : stores.store.transaction(write);
+}
+
+/**
+ * The answer to a push read only as far as its ref (ForgeAdapter.peekPush): ignored, or a duplicate,
+ * when no app of the forge deploys that branch. Undefined when the payload must be parsed: `intake`.
+ */
+export function intakePeek(
+  config: Config,
+  { deliveries }: Pick<Stores, "deliveries">,
+  forge: ForgeName,
+  peek: PushPeek,
+): IntakeResult | undefined {
+  const reason = undeployedBranch(config, forge, peek.ref);
+  if (!reason) return undefined;
+  const id = peek.deliveryId;
+  if (id && !deliveries.remember(id)) return { kind: "duplicate", deploymentId: null };
+  return { kind: "ignored", reason };
 }

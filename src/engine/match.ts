@@ -90,3 +90,39 @@ export function matchPush(config: Config, push: PushEvent): Match {
   );
   return { reason: `push to ${branch}; ${wanted.join(", ")}` };
 }
+
+/** The branches a forge's branch-following apps deploy, and those names for a message. */
+type Deployed = { branches: Set<string>; named: string };
+
+/** Per config and forge; null when an app follows the default branch (named in the payload only). */
+const deployedByForge = new WeakMap<Config, Map<string, Deployed | null>>();
+
+function deployedBranches(config: Config, forge: string): Deployed | null {
+  let byForge = deployedByForge.get(config);
+  if (!byForge) {
+    byForge = new Map();
+    deployedByForge.set(config, byForge);
+  }
+  let deployed = byForge.get(forge);
+  if (deployed === undefined) {
+    const apps = Object.values(config.apps).filter((a) => forgeOf(a) === forge && !a.tags);
+    const branches = new Set(apps.map((a) => a.branch as string));
+    const named = [...branches].slice(0, 5).join(", ") + (branches.size > 5 ? ", …" : "");
+    deployed = apps.length === 0 || apps.some((a) => !a.branch) ? null : { branches, named };
+    byForge.set(forge, deployed);
+  }
+  return deployed;
+}
+
+/**
+ * Why a push to `ref` deploys nothing whatever its repository, when that is known from the ref alone:
+ * a branch that no app of the forge deploys. Undefined otherwise (the payload decides: matchPush),
+ * also when the forge has no branch app at all, so matchPush can name the apps and their forge.
+ */
+export function undeployedBranch(config: Config, forge: string, ref: string): string | undefined {
+  if (!ref.startsWith("refs/heads/")) return undefined;
+  const deployed = deployedBranches(config, forge);
+  const branch = ref.slice("refs/heads/".length);
+  if (!deployed || deployed.branches.has(branch)) return undefined;
+  return `push to ${branch}; no ${forge} app deploys that branch (they deploy ${deployed.named})`;
+}

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ForgeName } from "../config/schema.js";
 import { BadRequestError } from "../errors.js";
 import { commitId, dig, parseBody, text, ZERO_SHA } from "./body.js";
+import { peekPush } from "./leading-ref.js";
 import { header, hexHmac, isHexHmac, verifyHexHmac } from "./proof.js";
 import type { ForgeAdapter, ForgeEvent, Headers, IncomingDelivery } from "./types.js";
 
@@ -27,6 +28,7 @@ export function giteaLike(name: "gitea" | "forgejo", label: string): ForgeAdapte
       return undefined;
     },
     verify: (d: IncomingDelivery, secret: string) => verifyHexHmac(d.body, secret, header(d.headers, SIGNATURE)),
+    peekPush: (d: IncomingDelivery) => peekPush(d, EVENT, `x-${lower}-delivery`),
     parse: (d: IncomingDelivery) =>
       normalizeGiteaLike(name, header(d.headers, EVENT), header(d.headers, `x-${lower}-delivery`), parseBody(d)),
     testPush(t, secret) {

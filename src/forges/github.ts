@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { BadRequestError, SignatureError } from "../errors.js";
 import { commitId, dig, parseBody, text, ZERO_SHA } from "./body.js";
+import { peekPush } from "./leading-ref.js";
 import { header, hexHmac, isHexHmac, verifyHexHmac } from "./proof.js";
 import type { ForgeAdapter, ForgeEvent, Headers, IncomingDelivery } from "./types.js";
 
@@ -23,6 +24,7 @@ export const github: ForgeAdapter = {
   },
   verify: (d: IncomingDelivery, secret: string) =>
     verifyHexHmac(d.body, secret, header(d.headers, SIGNATURE), "sha256="),
+  peekPush: (d: IncomingDelivery) => peekPush(d, EVENT, "x-github-delivery"),
   parse: (d: IncomingDelivery) => normalizeGitHub(d, parseBody(d)),
   testPush(t, secret) {
     const [, name] = t.fullName.split("/");

@@ -26,6 +26,12 @@ export type ForgeEvent =
   | { kind: "push"; deliveryId: string | undefined; push: PushEvent; more?: PushEvent[] }
   | { kind: "other"; deliveryId: string | undefined; name: string };
 
+/** What a push delivery says before its payload is parsed. */
+export interface PushPeek {
+  ref: string;
+  deliveryId: string | undefined;
+}
+
 export type Headers = Record<string, string | string[] | undefined>;
 
 export interface IncomingDelivery {
@@ -47,6 +53,11 @@ export interface ForgeAdapter {
   checkHeaders(headers: Headers, signed: boolean): { status: 400 | 401; reason: string } | undefined;
   /** Whether the delivery's proof of origin holds for `secret` (constant time, over the raw bytes). */
   verify(delivery: IncomingDelivery, secret: string): boolean;
+  /**
+   * A push delivery's ref and id when they can be read without parsing the payload (leading-ref.ts),
+   * so a push that deploys nothing is answered at the cost of its HMAC. Undefined: parse it.
+   */
+  peekPush?(delivery: IncomingDelivery): PushPeek | undefined;
   /** Reads the payload into a forge-neutral event; throws BadRequestError on a malformed one. */
   parse(delivery: IncomingDelivery): ForgeEvent;
   /** A push delivery as this forge sends it, signed with `secret` (for `deployer send-test`). */

@@ -4,8 +4,13 @@ import { now, statementCache } from "./statements.js";
 /** Deliveries only serve de-duplication; forges redeliver within days, not months. */
 export const DELIVERY_RETENTION_MS = 30 * 24 * 3600 * 1000;
 
-/** Ids of deliveries that deployed nothing, kept in memory only; the oldest are forgotten first. */
-export const REMEMBERED_IN_MEMORY = 20_000;
+/**
+ * Ids of deliveries that deployed nothing, kept in memory only; the oldest are forgotten first. Small
+ * on purpose: the lookup is on every delivery, and a table that outgrows the CPU's cache costs a
+ * cache miss per probe (20,000 ids cost 3.7 µs a delivery against 1.3 µs for 2,000: docs/benchmarks.md).
+ * A forge redelivers within minutes; a redelivery past the window is answered as ignored again.
+ */
+export const REMEMBERED_IN_MEMORY = 2_000;
 
 /**
  * Every forge delivery seen, by its id, and the deployment it caused (if any). Deliveries that
@@ -48,9 +53,12 @@ export class DeliveryStore {
     );
   }
 
-  /** Remembers a delivery that caused nothing, in memory (bounded), for duplicate detection. */
-  remember(id: string): void {
-    if (this.recent.has(id)) return;
+  /**
+   * Remembers a delivery that caused nothing, in memory (bounded), for duplicate detection. Returns
+   * false when it was already remembered: one lookup for both questions.
+   */
+  remember(id: string): boolean {
+    if (this.recent.has(id)) return false;
     if (this.ring.length < this.memoryLimit) this.ring.push(id);
     else {
       this.recent.delete(this.ring[this.next] as string);
@@ -58,6 +66,7 @@ export class DeliveryStore {
       this.next = (this.next + 1) % this.memoryLimit;
     }
     this.recent.add(id);
+    return true;
   }
 
   /** Forgets deliveries older than the retention period. */

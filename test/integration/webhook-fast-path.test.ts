@@ -118,4 +118,23 @@ describe("POST /webhook: fast path and Fastify route", () => {
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body).ignored).toBeTruthy();
   });
+
+  it("answers a push to a branch no app deploys from its ref alone, and parses the rest otherwise", async () => {
+    // The payload after the ref is not a valid push (no repository, no commit id): for a branch that no
+    // app deploys it is never parsed, so it is ignored; for a deployed branch it is parsed and refused.
+    const partial = (ref: string): Req => {
+      const body = JSON.stringify({ ref, after: "not-a-commit" });
+      return { headers: forgeHeaders("github", body, SECRET), body };
+    };
+    for (const answer of [overHttp, injected]) {
+      const ignored = await answer(partial("refs/heads/feature"));
+      expect(ignored.status).toBe(200);
+      expect(JSON.parse(ignored.body).ignored).toBe(
+        "push to feature; no github app deploys that branch (they deploy main)",
+      );
+      const parsed = await answer(partial("refs/heads/main"));
+      expect(parsed.status).toBe(400);
+      expect(JSON.parse(parsed.body).error).toMatch(/repository\.full_name or ref/);
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Logger } from "pino";
-import { type IntakeResult, intake } from "../../engine/intake.js";
+import { type IntakeResult, intake, intakePeek } from "../../engine/intake.js";
 import type { Runtime } from "../../engine/runtime.js";
 import { authenticate } from "../../engine/webhook-auth.js";
 import { SignatureError } from "../../errors.js";
@@ -35,7 +35,7 @@ function answer(log: Logger, runtime: Runtime, result: IntakeResult): WebhookAns
     case "duplicate":
       return { status: 200, body: { duplicate: true, id: result.deploymentId }, quiet: false };
     case "ignored":
-      log.debug({ reason: result.reason }, `webhook ignored: ${result.reason}`);
+      if (log.isLevelEnabled("debug")) log.debug({ reason: result.reason }, `webhook ignored: ${result.reason}`);
       return { status: 200, body: { ignored: result.reason }, quiet: true };
     case "queued": {
       const d = result.deployment;
@@ -54,23 +54,28 @@ function answer(log: Logger, runtime: Runtime, result: IntakeResult): WebhookAns
 /**
  * A delivery the guard admitted, from its raw bytes to the answer: proof of origin over exactly those
  * bytes, then intake (a 202 only once the deployment is stored). Shared by the fast path in front of
- * Fastify and the Fastify route, so both answer alike.
+ * Fastify and the Fastify route, so both answer alike. Synchronous unless the delivery must be stored
+ * (a promise then): a push that deploys nothing costs no promise. Throws what the client is told.
  */
-export async function receiveWebhook(
+export function receiveWebhook(
   r: Receiver,
   adapter: ForgeAdapter,
   delivery: RawDelivery,
   log: Logger,
-): Promise<WebhookAnswer> {
+): WebhookAnswer | Promise<WebhookAnswer> {
   const { runtime } = r;
   try {
     const verdict = authenticate(runtime.config, adapter, delivery, r.allowUnsigned);
     if (!verdict.signed) log.warn("accepting an unsigned webhook: the server runs with --allow-unsigned");
-    const result = await intake(runtime.config, runtime, adapter.parse(delivery), {
+    // A push to a branch nothing deploys is answered without parsing its payload: most of its cost.
+    const peek = adapter.peekPush?.(delivery);
+    const early = peek && intakePeek(runtime.config, runtime, adapter.name, peek);
+    if (early) return answer(log, runtime, early);
+    const result = intake(runtime.config, runtime, adapter.parse(delivery), {
       accepts: verdict.accepts,
       commit: (write: () => IntakeResult) => runtime.commits.run(write),
     });
-    return answer(log, runtime, result);
+    return result instanceof Promise ? result.then((res) => answer(log, runtime, res)) : answer(log, runtime, result);
   } catch (err) {
     // Failed proofs count towards the client's limit, whether no secret or only another app's matched.
     if (err instanceof SignatureError) r.guard.failed(delivery.ip);

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/load.js";
 import type { Config } from "../../../src/config/types.js";
-import { type IntakeResult, intake, matchPush } from "../../../src/engine/intake.js";
+import { type IntakeResult, intake, intakePeek, matchPush } from "../../../src/engine/intake.js";
+import { undeployedBranch } from "../../../src/engine/match.js";
 import type { ForgeEvent, PushEvent } from "../../../src/forges/types.js";
 import type { Db } from "../../../src/store/db.js";
 import type { DeploymentStore } from "../../../src/store/deployments.js";
@@ -246,6 +247,42 @@ describe("intake with a group commit", () => {
     expect(b).toEqual({ kind: "duplicate", deploymentId: a.kind === "queued" ? a.deployment.id : "" });
     expect(commits.stats.commits).toBe(1);
     expect(db.prepare("SELECT COUNT(*) AS n FROM deliveries").get()).toEqual({ n: 1 });
+    db.close();
+  });
+});
+
+describe("a push read only as far as its ref", () => {
+  const named = config(`
+apps:
+  shop: { repo: acme/shop, path: /srv/shop, branch: main }
+  staging: { repo: acme/shop, path: /srv/shop-staging, branch: develop }
+  docs: { repo: acme/docs, path: /srv/docs, tags: "v*" }
+  lab: { repo: acme/lab, path: /srv/lab, forge: gitlab, branch: trunk }
+`);
+
+  it("is ignored when no app of its forge deploys the branch, whatever the repository", () => {
+    expect(undeployedBranch(named, "github", "refs/heads/feature")).toBe(
+      "push to feature; no github app deploys that branch (they deploy main, develop)",
+    );
+    // gitlab's apps are not github's: trunk is deployed by a gitlab app only.
+    expect(undeployedBranch(named, "github", "refs/heads/trunk")).toMatch(/^push to trunk;/);
+  });
+
+  it("goes to the full parse when the ref alone cannot say", () => {
+    expect(undeployedBranch(named, "github", "refs/heads/main")).toBeUndefined();
+    expect(undeployedBranch(named, "github", "refs/tags/v1")).toBeUndefined();
+    expect(undeployedBranch(named, "gitea", "refs/heads/feature")).toBeUndefined(); // no gitea app at all
+    // blog follows the repository's default branch, which only the payload names.
+    expect(undeployedBranch(base, "github", "refs/heads/feature")).toBeUndefined();
+  });
+
+  it("answers a repeated delivery as a duplicate, from memory", () => {
+    const { db, ...stores } = openMemoryStore();
+    const peek = { ref: "refs/heads/feature", deliveryId: "p-1" };
+    expect(intakePeek(named, stores, "github", peek)?.kind).toBe("ignored");
+    expect(intakePeek(named, stores, "github", peek)).toEqual({ kind: "duplicate", deploymentId: null });
+    expect(intakePeek(named, stores, "github", { ...peek, ref: "refs/heads/main" })).toBeUndefined();
+    expect(db.prepare("SELECT COUNT(*) AS n FROM deliveries").get()).toEqual({ n: 0 });
     db.close();
   });
 });

@@ -1,0 +1,35 @@
+import { header } from "./proof.js";
+import type { IncomingDelivery, PushPeek } from "./types.js";
+
+const OPEN = Buffer.from('{"ref":"');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+
+/**
+ * The ref of a push whose JSON body opens with it, `{"ref":"refs/heads/…",`, as GitHub, Gitea and Forgejo
+ * send it; read without parsing the rest. Undefined for anything else (a form body, whitespace, an
+ * escape in the value): the caller then parses the whole payload. The first member is unambiguous, so
+ * this is the same ref a full parse finds in any payload these forges send.
+ */
+export function leadingRef(delivery: IncomingDelivery): string | undefined {
+  const { body } = delivery;
+  const type = header(delivery.headers, "content-type");
+  if (type !== undefined && !type.toLowerCase().startsWith("application/json")) return undefined;
+  if (body.length < OPEN.length + 2 || body.compare(OPEN, 0, OPEN.length, 0, OPEN.length) !== 0) return undefined;
+  const end = body.indexOf(QUOTE, OPEN.length);
+  if (end < 0 || body[end + 1] !== COMMA) return undefined;
+  for (let i = OPEN.length; i < end; i++) {
+    // An escape needs decoding, and a control character is invalid JSON (the parser's 400).
+    const byte = body[i] as number;
+    if (byte === BACKSLASH || byte < 0x20) return undefined;
+  }
+  return body.toString("utf8", OPEN.length, end);
+}
+
+/** A push's ref and delivery id, read from its headers and the body's opening (see leadingRef). */
+export function peekPush(delivery: IncomingDelivery, eventHeader: string, idHeader: string): PushPeek | undefined {
+  if (header(delivery.headers, eventHeader) !== "push") return undefined;
+  const ref = leadingRef(delivery);
+  return ref === undefined ? undefined : { ref, deliveryId: header(delivery.headers, idHeader) };
+}
