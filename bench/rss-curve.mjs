@@ -61,7 +61,7 @@ const bodies = {
 const sig = (b) => `sha256=${createHmac("sha256", SECRET).update(b).digest("hex")}`;
 const child = spawn(process.execPath, [...flags, CLI, "--config", join(dir, "deployer.yml"), "serve"], {
   cwd: dir,
-  stdio: "ignore",
+  stdio: ["ignore", process.env.CHILD_OUT ? "inherit" : "ignore", "ignore"],
 });
 const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))[1]) / 1024;
 const regions = () => {

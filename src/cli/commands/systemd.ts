@@ -3,8 +3,13 @@ import type { Command } from "commander";
 import { packageRoot } from "../../helpers/package-root.js";
 import { configPath } from "../context.js";
 
-/** Node flags the server runs with (also in the #! line of dist/cli/index.js and dist/deployer.js): a small young generation keeps RSS flat. */
-export const NODE_FLAGS = "--max-semi-space-size=1";
+/**
+ * Node flags the server runs with (also in the #! line of dist/cli/index.js and dist/deployer.js): a
+ * small young generation keeps RSS flat, and V8 working on the main thread only keeps its compilers'
+ * and collector's scratch memory in the main malloc arena, from which it is given back; each helper
+ * thread's arena kept what a burst of deliveries grew (docs/benchmarks.md, fourth round).
+ */
+export const NODE_FLAGS = "--max-semi-space-size=1 --single-threaded";
 
 export function systemdUnit(opts: { workingDirectory: string; config: string; user?: string | undefined }): string {
   const cli = resolve(packageRoot(import.meta.dirname), "dist/deployer.js");
