@@ -63,6 +63,9 @@ export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): P
       disableRequestLogging: (req) => req.url === "/healthz" || req.url.startsWith("/docs"),
     }),
     trustProxy: false,
+    // The route schemas are this code's own (and /docs lists them): checking each against JSON Schema's
+    // meta-schema compiled that meta-schema at every start, an eighth of the start-up.
+    ajv: { customOptions: { validateSchema: false } },
   });
   await app.register(securityHeaders);
   app.setErrorHandler(errorHandler);
