@@ -21,7 +21,9 @@ export const dockerCommands = {
   imageExists: (ref: string): Argv => dockerArgv("image", "inspect", "--format", "{{.Id}}", ref),
   tagImage: (source: string, target: string): Argv => dockerArgv("tag", source, target),
   pullImage: (ref: string): Argv => dockerArgv("pull", "--quiet", ref),
-  removeImageTag: (ref: string): Argv => dockerArgv("rmi", ref),
+  // --no-prune: untagged parent images are the legacy builder's cache, which another app's build may be
+  // using at this moment (two apps whose Dockerfiles start alike share them).
+  removeImageTag: (ref: string): Argv => dockerArgv("rmi", "--no-prune", ref),
   imageTags: (repository: string): Argv => dockerArgv("images", "--format", "{{.Tag}}", repository),
   inspectContainers: (ids: string[]): Argv => dockerArgv("inspect", ...ids),
   info: (): Argv => dockerArgv("info", "--format", "{{.ServerVersion}}"),

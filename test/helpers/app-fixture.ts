@@ -195,7 +195,8 @@ export async function createAppFixture(label: string, opts: { dockerfileExtra?: 
           "{{.Repository}}:{{.Tag}}",
           defaultImageName(compose, project, "web"),
         );
-        if (tags) docker("rmi", "-f", ...tags.split("\n"));
+        // --no-prune: the parents are build cache that another test's build may be using right now.
+        if (tags) docker("rmi", "-f", "--no-prune", ...tags.split("\n"));
       } catch {}
       rmSync(root, { recursive: true, force: true });
     },

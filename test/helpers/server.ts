@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { stringify } from "yaml";
+import { NODE_FLAGS } from "../../src/cli/commands/systemd.js";
 import type { Deployment } from "../../src/store/types.js";
 import { freePort } from "./app-fixture.js";
 import { sendWebhook } from "./github.js";
@@ -62,7 +63,8 @@ export async function startServer(
       ...config,
     }),
   );
-  const proc = spawn(process.execPath, [CLI, "serve", "--config", configFile], {
+  // With the Node flags of the #! line and the systemd unit, as users run the server.
+  const proc = spawn(process.execPath, [...NODE_FLAGS.split(" "), CLI, "serve", "--config", configFile], {
     cwd: dir,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, GITHUB_WEBHOOK_SECRET: "", DEPLOYER_API_TOKEN: "", ...env },

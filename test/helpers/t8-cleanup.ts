@@ -4,7 +4,7 @@ import { docker } from "./app-fixture.js";
 export function removeImages(project: string): void {
   try {
     const ids = docker("images", "-q", "--filter", `reference=${project}_*`).split("\n").filter(Boolean);
-    if (ids.length > 0) docker("rmi", "-f", ...new Set(ids));
+    if (ids.length > 0) docker("rmi", "-f", "--no-prune", ...new Set(ids));
   } catch {
     // Best effort: a leftover image is only disk space.
   }

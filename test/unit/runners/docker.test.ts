@@ -37,7 +37,7 @@ describe("docker commands", () => {
     [
       "removeImageTag",
       dockerCommands.removeImageTag("shop-web:deployer-abc"),
-      ["docker", "rmi", "shop-web:deployer-abc"],
+      ["docker", "rmi", "--no-prune", "shop-web:deployer-abc"],
     ],
     ["imageTags", dockerCommands.imageTags("shop-web"), ["docker", "images", "--format", "{{.Tag}}", "shop-web"]],
     ["inspectContainers", dockerCommands.inspectContainers(["c1", "c2"]), ["docker", "inspect", "c1", "c2"]],
