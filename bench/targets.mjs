@@ -63,6 +63,25 @@ const pct = (xs, p) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 const median = (xs) => pct(xs, 50);
+/** RSS by memory region (the node binary, anonymous memory, glibc's heap, ...), in MB, for the notes. */
+function regionsMb(pid) {
+  const out = {};
+  let name = "";
+  for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
+    const m = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (m) {
+      name = (m[1] || "[anon]").split("/").pop();
+      continue;
+    }
+    const r = /^Rss:\s+(\d+)/.exec(line);
+    if (r) out[name] = (out[name] ?? 0) + Number(r[1]) / 1024;
+  }
+  return Object.entries(out)
+    .filter(([, v]) => v >= 1)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+    .join(", ");
+}
 const rssMb = (pid) => Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
 
 function freePort() {
@@ -346,6 +365,7 @@ async function main() {
     const rss1s = rssAll();
     await sleep(SETTLE * 1000 - 1000);
     const idleRss = rssAll();
+    const idleRegions = regionsMb(deployer.pid);
 
     // Requests for the paced and flood clients.
     const webhookReq = (kind, port) => {
@@ -426,6 +446,7 @@ async function main() {
     const rssAfter1s = rssMb(deployer.pid);
     await sleep(SETTLE * 1000 - 1000);
     const rssAfter = rssMb(deployer.pid);
+    const afterRegions = regionsMb(deployer.pid);
     sent += more;
     const Database = require("better-sqlite3");
     for (const s of servers) await s.stop();
@@ -519,6 +540,8 @@ async function main() {
       rss1s,
       rssAfter,
       rssAfter1s,
+      idleRegions,
+      afterRegions,
       sent,
       stored,
       floodFailed,
@@ -559,6 +582,7 @@ function report(r) {
   lines.push(`p99 at ${RATE} req/s: ignored ${f(r.at500.ignored.p99)} ms, accepted ${f(r.at500.accepted.p99)} ms`);
   lines.push(
     `RSS MB after ${SETTLE} s idle: deployer ${f(r.idleRss.deployer, 1)}, webhook ${f(r.idleRss.webhook, 1)}, bare node ${f(r.idleRss.bare, 1)}; deployer after ${r.sent} deliveries ${f(r.rssAfter, 1)} (1 s after start ${f(r.rss1s.deployer, 1)}, 1 s after the deliveries ${f(r.rssAfter1s, 1)})`,
+    `deployer's RSS by region, MB: idle ${r.idleRegions}; after the deliveries ${r.afterRegions}`,
   );
   lines.push(
     `start-up ms: deployer [${r.starts.deployer.map((x) => f(x, 0)).join(", ")}], webhook [${r.starts.webhook.map((x) => f(x, 0)).join(", ")}], deployer with history [${r.historyStarts.map((x) => f(x, 0)).join(", ")}], with history and ${APPS} apps [${r.bigStarts.map((x) => f(x, 0)).join(", ")}]`,

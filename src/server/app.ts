@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Runtime } from "../engine/runtime.js";
-import { idleGc } from "../helpers/idle-gc.js";
+import { fullGc, idleGc } from "../helpers/idle-gc.js";
 import { lazyDocs, registerSwagger } from "./docs.js";
 import { errorHandler } from "./error-handler.js";
 import { securityHeaders } from "./plugins/security-headers.js";
@@ -47,7 +47,12 @@ export async function buildServer(runtime: Runtime, opts: ServerOptions = {}): P
   const app = Fastify({
     // Deliveries are answered before Fastify sees them (fast-path.ts); everything else is Fastify's.
     serverFactory: (handler) => {
-      const idle = idleGc();
+      const idle = idleGc({
+        collect: () => {
+          fullGc()?.();
+          runtime.releaseMemory();
+        },
+      });
       const server = createServer({ requestTimeout: HTTP_TIMEOUTS.requestTimeout }, (req, res) => {
         idle.seen();
         if (!fastPath(req, res)) handler(req, res);
