@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { memoryRegions } from "./memory-regions.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const CLI = join(ROOT, "dist/deployer.js");
@@ -64,24 +65,7 @@ const child = spawn(process.execPath, [...flags, CLI, "--config", join(dir, "dep
   stdio: ["ignore", process.env.CHILD_OUT ? "inherit" : "ignore", "ignore"],
 });
 const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))[1]) / 1024;
-const regions = () => {
-  const out = {};
-  let name = "";
-  for (const line of readFileSync(`/proc/${child.pid}/smaps`, "utf8").split("\n")) {
-    const m = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
-    if (m) {
-      name = m[1] || "[anon]";
-      if (name.endsWith(".node")) name = "native addons";
-      continue;
-    }
-    const r = /^Rss:\s+(\d+)/.exec(line);
-    if (r) out[name] = (out[name] ?? 0) + Number(r[1]) / 1024;
-  }
-  return Object.entries(out)
-    .filter(([, v]) => v >= 1)
-    .map(([k, v]) => `${k.split("/").pop()} ${v.toFixed(1)}`)
-    .join(", ");
-};
+const regions = () => memoryRegions(child.pid);
 while (
   !(await fetch(`http://127.0.0.1:${port}/healthz`).then(
     (r) => r.ok,

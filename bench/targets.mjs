@@ -28,6 +28,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { memoryRegions } from "./memory-regions.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
@@ -63,25 +64,6 @@ const pct = (xs, p) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 const median = (xs) => pct(xs, 50);
-/** RSS by memory region (the node binary, anonymous memory, glibc's heap, ...), in MB, for the notes. */
-function regionsMb(pid) {
-  const out = {};
-  let name = "";
-  for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
-    const m = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
-    if (m) {
-      name = (m[1] || "[anon]").split("/").pop();
-      continue;
-    }
-    const r = /^Rss:\s+(\d+)/.exec(line);
-    if (r) out[name] = (out[name] ?? 0) + Number(r[1]) / 1024;
-  }
-  return Object.entries(out)
-    .filter(([, v]) => v >= 1)
-    .sort((a, b) => b[1] - a[1])
-    .map(([k, v]) => `${k} ${v.toFixed(1)}`)
-    .join(", ");
-}
 const rssMb = (pid) => Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
 
 function freePort() {
@@ -365,7 +347,7 @@ async function main() {
     const rss1s = rssAll();
     await sleep(SETTLE * 1000 - 1000);
     const idleRss = rssAll();
-    const idleRegions = regionsMb(deployer.pid);
+    const idleRegions = memoryRegions(deployer.pid);
 
     // Requests for the paced and flood clients.
     const webhookReq = (kind, port) => {
@@ -446,7 +428,7 @@ async function main() {
     const rssAfter1s = rssMb(deployer.pid);
     await sleep(SETTLE * 1000 - 1000);
     const rssAfter = rssMb(deployer.pid);
-    const afterRegions = regionsMb(deployer.pid);
+    const afterRegions = memoryRegions(deployer.pid);
     sent += more;
     const Database = require("better-sqlite3");
     for (const s of servers) await s.stop();

@@ -1,4 +1,5 @@
 import picomatch from "picomatch";
+import { perForge } from "../config/per-forge.js";
 import type { AppConfig, Config } from "../config/types.js";
 import type { PushEvent } from "../forges/types.js";
 import { isSafeBranchName } from "../runners/git.js";
@@ -95,24 +96,13 @@ export function matchPush(config: Config, push: PushEvent): Match {
 type Deployed = { branches: Set<string>; named: string };
 
 /** Per config and forge; null when an app follows the default branch (named in the payload only). */
-const deployedByForge = new WeakMap<Config, Map<string, Deployed | null>>();
-
-function deployedBranches(config: Config, forge: string): Deployed | null {
-  let byForge = deployedByForge.get(config);
-  if (!byForge) {
-    byForge = new Map();
-    deployedByForge.set(config, byForge);
-  }
-  let deployed = byForge.get(forge);
-  if (deployed === undefined) {
-    const apps = Object.values(config.apps).filter((a) => forgeOf(a) === forge && !a.tags);
-    const branches = new Set(apps.map((a) => a.branch as string));
-    const named = [...branches].slice(0, 5).join(", ") + (branches.size > 5 ? ", …" : "");
-    deployed = apps.length === 0 || apps.some((a) => !a.branch) ? null : { branches, named };
-    byForge.set(forge, deployed);
-  }
-  return deployed;
-}
+const deployedBranches = perForge((config, forge): Deployed | null => {
+  const apps = Object.values(config.apps).filter((a) => forgeOf(a) === forge && !a.tags);
+  if (apps.length === 0 || apps.some((a) => !a.branch)) return null;
+  const branches = new Set(apps.map((a) => a.branch as string));
+  const named = [...branches].slice(0, 5).join(", ") + (branches.size > 5 ? ", …" : "");
+  return { branches, named };
+});
 
 /**
  * Why a push to `ref` deploys nothing whatever its repository, when that is known from the ref alone:

@@ -1,3 +1,4 @@
+import { perForge } from "../config/per-forge.js";
 import type { AppConfig, Config } from "../config/types.js";
 import { SignatureError } from "../errors.js";
 import type { ForgeAdapter, IncomingDelivery } from "../forges/types.js";
@@ -15,24 +16,11 @@ export function appSecrets(config: Pick<Config, "secret" | "secrets">, app: AppC
   return own.length > 0 ? own : globalSecrets(config);
 }
 
-/** Per config and forge: computed once, as it is asked on every delivery (and 500 apps make it dear). */
-const secretsByForge = new WeakMap<Config, Map<string, string[]>>();
-
 /** Every secret a delivery from `forge` could be signed with. */
-export function forgeSecrets(config: Config, forge: string): string[] {
-  let byForge = secretsByForge.get(config);
-  if (!byForge) {
-    byForge = new Map();
-    secretsByForge.set(config, byForge);
-  }
-  let secrets = byForge.get(forge);
-  if (!secrets) {
-    const apps = Object.values(config.apps).filter((a) => (a.forge ?? "github") === forge);
-    secrets = unique([...globalSecrets(config), ...apps.flatMap((a) => appSecrets(config, a))]);
-    byForge.set(forge, secrets);
-  }
-  return secrets;
-}
+export const forgeSecrets = perForge((config, forge): string[] => {
+  const apps = Object.values(config.apps).filter((a) => (a.forge ?? "github") === forge);
+  return unique([...globalSecrets(config), ...apps.flatMap((a) => appSecrets(config, a))]);
+});
 
 export type Verdict = { signed: boolean; accepts: (app: AppConfig) => boolean };
 

@@ -2,11 +2,16 @@ import { BadRequestError } from "../errors.js";
 import { header } from "./proof.js";
 import type { IncomingDelivery } from "./types.js";
 
+/** Whether the payload is a form body with the JSON in `payload`; any other content type is JSON. */
+export function isFormBody(delivery: IncomingDelivery): boolean {
+  const type = header(delivery.headers, "content-type")?.split(";")[0]?.trim().toLowerCase();
+  return type === "application/x-www-form-urlencoded";
+}
+
 /** The payload: JSON, or a form body with the JSON in `payload` (GitHub and Gitea offer both). */
 export function parseBody(delivery: IncomingDelivery): Record<string, unknown> {
-  const type = (header(delivery.headers, "content-type") ?? "application/json").split(";")[0]?.trim().toLowerCase();
   let json = delivery.body.toString("utf8");
-  if (type === "application/x-www-form-urlencoded") {
+  if (isFormBody(delivery)) {
     const payload = new URLSearchParams(json).get("payload");
     if (payload === null) throw new BadRequestError("form body has no `payload` field");
     json = payload;

@@ -1,3 +1,4 @@
+import { isFormBody } from "./body.js";
 import { header } from "./proof.js";
 import type { IncomingDelivery, PushPeek } from "./types.js";
 
@@ -14,8 +15,7 @@ const COMMA = 0x2c;
  */
 export function leadingRef(delivery: IncomingDelivery): string | undefined {
   const { body } = delivery;
-  const type = header(delivery.headers, "content-type");
-  if (type !== undefined && !type.toLowerCase().startsWith("application/json")) return undefined;
+  if (isFormBody(delivery)) return undefined;
   if (body.length < OPEN.length + 2 || body.compare(OPEN, 0, OPEN.length, 0, OPEN.length) !== 0) return undefined;
   const end = body.indexOf(QUOTE, OPEN.length);
   if (end < 0 || body[end + 1] !== COMMA) return undefined;

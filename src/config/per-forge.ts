@@ -1,0 +1,19 @@
+import type { Config } from "./types.js";
+
+/**
+ * `build(config, forge)` computed once per config and forge, for what intake asks on every delivery
+ * (500 apps make it dear). The config is frozen, so nothing cached goes stale; a reloaded config is a
+ * new object with its own entries.
+ */
+export function perForge<T>(build: (config: Config, forge: string) => T): (config: Config, forge: string) => T {
+  const cache = new WeakMap<Config, Map<string, T>>();
+  return (config, forge) => {
+    let byForge = cache.get(config);
+    if (!byForge) {
+      byForge = new Map();
+      cache.set(config, byForge);
+    }
+    if (!byForge.has(forge)) byForge.set(forge, build(config, forge));
+    return byForge.get(forge) as T;
+  };
+}
