@@ -13,7 +13,11 @@ export function perForge<T>(build: (config: Config, forge: string) => T): (confi
       byForge = new Map();
       cache.set(config, byForge);
     }
-    if (!byForge.has(forge)) byForge.set(forge, build(config, forge));
-    return byForge.get(forge) as T;
+    let value = byForge.get(forge);
+    if (value === undefined && !byForge.has(forge)) {
+      value = build(config, forge);
+      byForge.set(forge, value);
+    }
+    return value as T;
   };
 }

@@ -93,7 +93,10 @@ export function matchPush(config: Config, push: PushEvent): Match {
 }
 
 /** The branches a forge's branch-following apps deploy, and those names for a message. */
-type Deployed = { branches: Set<string>; named: string };
+type Deployed = { branches: Set<string>; named: string; reasons: Map<string, string> };
+
+/** Reasons kept per config and forge: the same few branches are pushed all day, each worded once. */
+const REASONS_KEPT = 256;
 
 /** Per config and forge; null when an app follows the default branch (named in the payload only). */
 const deployedBranches = perForge((config, forge): Deployed | null => {
@@ -101,18 +104,25 @@ const deployedBranches = perForge((config, forge): Deployed | null => {
   if (apps.length === 0 || apps.some((a) => !a.branch)) return null;
   const branches = new Set(apps.map((a) => a.branch as string));
   const named = [...branches].slice(0, 5).join(", ") + (branches.size > 5 ? ", …" : "");
-  return { branches, named };
+  return { branches, named, reasons: new Map() };
 });
 
 /**
  * Why a push to `ref` deploys nothing whatever its repository, when that is known from the ref alone:
  * a branch that no app of the forge deploys. Undefined otherwise (the payload decides: matchPush),
  * also when the forge has no branch app at all, so matchPush can name the apps and their forge.
+ * The same branch gets the same string back, so answers built from it can be kept too.
  */
 export function undeployedBranch(config: Config, forge: string, ref: string): string | undefined {
   if (!ref.startsWith("refs/heads/")) return undefined;
   const deployed = deployedBranches(config, forge);
   const branch = ref.slice("refs/heads/".length);
   if (!deployed || deployed.branches.has(branch)) return undefined;
-  return `push to ${branch}; no ${forge} app deploys that branch (they deploy ${deployed.named})`;
+  let reason = deployed.reasons.get(branch);
+  if (reason === undefined) {
+    reason = `push to ${branch}; no ${forge} app deploys that branch (they deploy ${deployed.named})`;
+    if (deployed.reasons.size >= REASONS_KEPT) deployed.reasons.clear();
+    deployed.reasons.set(branch, reason);
+  }
+  return reason;
 }

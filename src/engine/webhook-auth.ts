@@ -41,14 +41,27 @@ export function authenticate(
     throw new SignatureError("the server has no webhook secret configured; set GITHUB_WEBHOOK_SECRET or `secret:`");
   }
   if (delivery.body.length === 0) throw new SignatureError("empty body cannot carry a valid signature");
-  const good = new Set(candidates.filter((s) => adapter.verify(delivery, s)));
-  if (good.size === 0) {
-    throw new SignatureError(
-      `proof of origin does not match (${adapter.expects}); check that ${adapter.name} and deployer use the same secret`,
-    );
+  // One secret is the usual set-up: its verdict is the same for every delivery, built once.
+  if (candidates.length === 1) {
+    if (adapter.verify(delivery, candidates[0] as string)) return soleSecretVerdict(config, adapter.name);
+    throw mismatch(adapter);
   }
-  return { signed: true, accepts: (app) => appSecrets(config, app).some((s) => good.has(s)) };
+  const good = new Set(candidates.filter((s) => adapter.verify(delivery, s)));
+  if (good.size === 0) throw mismatch(adapter);
+  return verdictFor(config, good);
 }
+
+const verdictFor = (config: Config, good: Set<string>): Verdict => ({
+  signed: true,
+  accepts: (app) => appSecrets(config, app).some((s) => good.has(s)),
+});
+
+const soleSecretVerdict = perForge((config, forge) => verdictFor(config, new Set(forgeSecrets(config, forge))));
+
+const mismatch = (adapter: ForgeAdapter) =>
+  new SignatureError(
+    `proof of origin does not match (${adapter.expects}); check that ${adapter.name} and deployer use the same secret`,
+  );
 
 /** Whether deliveries from this forge must carry a proof of origin. */
 export function requiresProof(config: Config, forge: string): boolean {

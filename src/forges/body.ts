@@ -4,7 +4,10 @@ import type { IncomingDelivery } from "./types.js";
 
 /** Whether the payload is a form body with the JSON in `payload`; any other content type is JSON. */
 export function isFormBody(delivery: IncomingDelivery): boolean {
-  const type = header(delivery.headers, "content-type")?.split(";")[0]?.trim().toLowerCase();
+  const value = header(delivery.headers, "content-type");
+  // Checked on every delivery: the usual answer without splitting a string.
+  if (value === undefined || value === "application/json") return false;
+  const type = value.split(";")[0]?.trim().toLowerCase();
   return type === "application/x-www-form-urlencoded";
 }
 

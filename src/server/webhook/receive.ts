@@ -20,6 +20,22 @@ export interface WebhookAnswer {
   body: Record<string, unknown>;
   /** Nothing to deploy: the request's line is logged at debug only, so a flood of such pushes costs no I/O. */
   quiet: boolean;
+  /** The same object is answered again for the same reason, so its serialised form can be kept. */
+  shared?: true;
+}
+
+/** Answers to ignored pushes, by reason (the same few branches all day); cleared when it fills. */
+const ignoredAnswers = new Map<string, WebhookAnswer>();
+const IGNORED_KEPT = 256;
+
+function ignoredAnswer(reason: string): WebhookAnswer {
+  let a = ignoredAnswers.get(reason);
+  if (!a) {
+    a = { status: 200, body: { ignored: reason }, quiet: true, shared: true };
+    if (ignoredAnswers.size >= IGNORED_KEPT) ignoredAnswers.clear();
+    ignoredAnswers.set(reason, a);
+  }
+  return a;
 }
 
 export interface Receiver {
@@ -36,7 +52,7 @@ function answer(log: Logger, runtime: Runtime, result: IntakeResult): WebhookAns
       return { status: 200, body: { duplicate: true, id: result.deploymentId }, quiet: false };
     case "ignored":
       if (log.isLevelEnabled("debug")) log.debug({ reason: result.reason }, `webhook ignored: ${result.reason}`);
-      return { status: 200, body: { ignored: result.reason }, quiet: true };
+      return ignoredAnswer(result.reason);
     case "queued": {
       const d = result.deployment;
       runtime.queue.kick();
