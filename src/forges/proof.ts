@@ -25,19 +25,31 @@ export function sameText(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
-const HEX64 = /^[0-9a-f]{64}$/i;
+/**
+ * Whether `value` is `prefix` and then exactly 64 hex digits (either case). A loop, not a regex: it runs
+ * twice per delivery, and the regex showed up in profiles at a fifth of the HMAC's own cost.
+ */
+function isPrefixedHex64(value: string, prefix: string): boolean {
+  if (value.length !== prefix.length + 64 || !value.startsWith(prefix)) return false;
+  for (let i = prefix.length; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) continue;
+    const lower = c | 0x20; // A-F to a-f; no other character lands in a-f
+    if (lower >= 0x61 && lower <= 0x66) continue;
+    return false;
+  }
+  return true;
+}
 
 /** Checks a hex HMAC-SHA256 (optionally after `prefix`) over the raw body. */
 export function verifyHexHmac(body: Buffer, secret: string, value: string | undefined, prefix = ""): boolean {
-  if (!value?.startsWith(prefix)) return false;
-  const hex = value.slice(prefix.length);
-  if (!HEX64.test(hex)) return false;
-  return sameBytes(hmacSha256(secret, body), Buffer.from(hex, "hex"));
+  if (value === undefined || !isPrefixedHex64(value, prefix)) return false;
+  return sameBytes(hmacSha256(secret, body), Buffer.from(value.slice(prefix.length), "hex"));
 }
 
 /** Whether `value` is a well-formed hex HMAC-SHA256 header (after `prefix`). */
 export function isHexHmac(value: string | undefined, prefix = ""): boolean {
-  return !!value?.startsWith(prefix) && HEX64.test((value as string).slice(prefix.length));
+  return value !== undefined && isPrefixedHex64(value, prefix);
 }
 
 /** Hex HMAC-SHA256 of a body, as the HMAC-signing forges send it. */
