@@ -27,7 +27,7 @@ export function sameText(a: string, b: string): boolean {
 
 /**
  * Whether `value` is `prefix` and then exactly 64 hex digits (either case). A loop, not a regex: it runs
- * twice per delivery, and the regex showed up in profiles at a fifth of the HMAC's own cost.
+ * on every delivery, and the regex showed up in profiles at a fifth of the HMAC's own cost.
  */
 function isPrefixedHex64(value: string, prefix: string): boolean {
   if (value.length !== prefix.length + 64 || !value.startsWith(prefix)) return false;
@@ -41,9 +41,12 @@ function isPrefixedHex64(value: string, prefix: string): boolean {
   return true;
 }
 
-/** Checks a hex HMAC-SHA256 (optionally after `prefix`) over the raw body. */
+/**
+ * Checks a hex HMAC-SHA256 (optionally after `prefix`) over the raw body. No separate format check:
+ * hex decoding stops at the first non-hex digit, so only 64 hex digits decode to the 32 bytes compared.
+ */
 export function verifyHexHmac(body: Buffer, secret: string, value: string | undefined, prefix = ""): boolean {
-  if (value === undefined || !isPrefixedHex64(value, prefix)) return false;
+  if (value === undefined || value.length !== prefix.length + 64 || !value.startsWith(prefix)) return false;
   return sameBytes(hmacSha256(secret, body), Buffer.from(value.slice(prefix.length), "hex"));
 }
 
