@@ -14,7 +14,7 @@
 //   5. RSS after 100,000 deliveries in total, again after BENCH_SETTLE s without a request
 //   6. scale: 500 apps and 1,000,000 deployments: start-up, intake p99 and list p99 against phase 2
 //
-// Tunables: BENCH_DURATION (s, 8), BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_STARTS (5),
+// Tunables: BENCH_DURATION (s, 8), BENCH_WARMUP (s, 2, an untimed wrk run before each), BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_STARTS (5),
 // BENCH_DELIVERIES (100000), BENCH_HISTORY (1000000), BENCH_APPS (500), BENCH_RATE (500),
 // BENCH_RATE_SECONDS (4), BENCH_LIST_SECONDS (10, at 200 req/s), BENCH_SETTLE (15 s without requests before an RSS sample), BENCH_JSON=path, BENCH_KEEP=1.
 
@@ -34,6 +34,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
 const env = (k, d) => Number(process.env[k] ?? d);
 const DURATION = env("BENCH_DURATION", 8);
+const WARMUP = env("BENCH_WARMUP", 2);
 const CONNECTIONS = env("BENCH_CONNECTIONS", 16);
 const THREADS = env("BENCH_THREADS", 2);
 const STARTS = env("BENCH_STARTS", 5);
@@ -403,8 +404,17 @@ async function main() {
     ];
     for (const [name, url, kind] of runs) {
       log(`wrk ${name}`);
+      // Steady-state throughput: a short untimed run first, for every server alike. An idle deployer
+      // has run its after-burst GC, which makes V8 drop the optimised code of the request path; the
+      // first requests of the next burst recompile it (about 80 functions, tens of ms).
+      const warm =
+        WARMUP > 0
+          ? await wrk(url, files[kind], sig[kind], `warm-${name}-${randomBytes(3).toString("hex")}`, WARMUP)
+          : undefined;
+      // webhook keeps running queued /bin/true after answering: let it finish before the timed run.
+      if (name === "webhook" && warm) await sleep(Math.min(30_000, warm.requests / 2));
       tput[name] = await wrk(url, files[kind], sig[kind], `${name}-${randomBytes(3).toString("hex")}`);
-      if (name.startsWith("deployer")) sent += tput[name].requests;
+      if (name.startsWith("deployer")) sent += tput[name].requests + (warm?.requests ?? 0);
       // webhook keeps running queued /bin/true after answering: let it finish before the next run.
       if (name === "webhook") await sleep(Math.min(30_000, tput.webhook.requests / 2));
     }
