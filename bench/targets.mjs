@@ -65,6 +65,11 @@ const pct = (xs, p) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 const median = (xs) => pct(xs, 50);
+/** CPU time a process has used (all its threads, user and system), in µs. */
+const cpuUs = (pid) => {
+  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return ((Number(f[11]) + Number(f[12])) * 1e6) / 100; // USER_HZ is 100 on Linux
+};
 const rssMb = (pid) => Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
 
 function freePort() {
@@ -396,6 +401,12 @@ async function main() {
 
     // 3. Throughput in one run.
     const tput = {};
+    const pids = {
+      bare: bare.pid,
+      "deployer-ignored": deployer.pid,
+      webhook: webhook.pid,
+      "deployer-accepted": deployer.pid,
+    };
     const runs = [
       ["bare", `http://${HOST}:${bPort}/`, "ignored"],
       ["deployer-ignored", hook.deployer, "ignored"],
@@ -413,7 +424,10 @@ async function main() {
           : undefined;
       // webhook keeps running queued /bin/true after answering: let it finish before the timed run.
       if (name === "webhook" && warm) await sleep(Math.min(30_000, warm.requests / 2));
+      const cpu0 = cpuUs(pids[name]);
       tput[name] = await wrk(url, files[kind], sig[kind], `${name}-${randomBytes(3).toString("hex")}`);
+      // CPU per request: steadier than req/s on a shared machine (webhook's includes its /bin/true children only once reaped).
+      tput[name].cpuUsPerReq = (cpuUs(pids[name]) - cpu0) / tput[name].requests;
       if (name.startsWith("deployer")) sent += tput[name].requests + (warm?.requests ?? 0);
       // webhook keeps running queued /bin/true after answering: let it finish before the next run.
       if (name === "webhook") await sleep(Math.min(30_000, tput.webhook.requests / 2));
@@ -568,7 +582,10 @@ function report(r) {
   lines.push(
     "throughput (req/s): " +
       Object.entries(r.tput)
-        .map(([k, v]) => `${k} ${f(v.rps, 0)} (p99 ${f(v.latency_us.p99 / 1000)} ms, ${v.failed} failed)`)
+        .map(
+          ([k, v]) =>
+            `${k} ${f(v.rps, 0)} (p99 ${f(v.latency_us.p99 / 1000)} ms, ${f(v.cpuUsPerReq, 1)} µs CPU/req, ${v.failed} failed)`,
+        )
         .join(", "),
   );
   lines.push(`p99 at ${RATE} req/s: ignored ${f(r.at500.ignored.p99)} ms, accepted ${f(r.at500.accepted.p99)} ms`);
