@@ -12,8 +12,10 @@ export default defineConfig({
     // poll for conditions, so a fast machine never waits for these.
     testTimeout: 600_000,
     hookTimeout: 300_000,
-    // Two cores: every test owns its Compose projects, ports and dirs (test/helpers/names.ts), so files run side by side.
-    maxWorkers: 2,
+    // Every test owns its Compose projects, ports and dirs (test/helpers/names.ts), so files run side by side.
+    // Three on two cores: e2e files spend most of their time waiting on timeouts, health checks and the
+    // engine, and the suite passes under `stress -c 2` with two, which is more load than a third file.
+    maxWorkers: 3,
     reporters: ["default"],
   },
 });
