@@ -46,10 +46,13 @@ function isPrefixedHex64(value: string, prefix: string): boolean {
 /**
  * Checks a hex HMAC-SHA256 (optionally after `prefix`) over the raw body. No separate format check:
  * hex decoding stops at the first non-hex digit, so only 64 hex digits decode to the 32 bytes compared.
+ * Both sides are decoded from hex into Node's shared buffer pool: a binary digest would be a new
+ * ArrayBuffer per delivery, which the young-generation GC must then sweep and free.
  */
 export function verifyHexHmac(body: Buffer, secret: string, value: string | undefined, prefix = ""): boolean {
   if (value === undefined || value.length !== prefix.length + 64 || !value.startsWith(prefix)) return false;
-  return sameBytes(hmacSha256(secret, body), Buffer.from(value.slice(prefix.length), "hex"));
+  const want = createHmac("sha256", secret).update(body).digest("hex");
+  return sameBytes(Buffer.from(want, "hex"), Buffer.from(value.slice(prefix.length), "hex"));
 }
 
 /** Whether `value` is a well-formed hex HMAC-SHA256 header (after `prefix`). */

@@ -1,4 +1,5 @@
 import type { Db } from "./db.js";
+import { RecentIds } from "./recent-ids.js";
 import { now, statementCache } from "./statements.js";
 
 /** Deliveries only serve de-duplication; forges redeliver within days, not months. */
@@ -19,16 +20,10 @@ export const REMEMBERED_IN_MEMORY = 2_000;
  */
 export class DeliveryStore {
   private readonly sql;
-  // A ring of the newest ids and a set over it: evicting from the front of a Map instead makes V8
-  // skip over every deleted entry, which grew to a millisecond per delivery.
-  private readonly recent = new Set<string>();
-  private readonly ring: string[] = [];
-  private next = 0;
-  constructor(
-    db: Db,
-    private readonly memoryLimit = REMEMBERED_IN_MEMORY,
-  ) {
+  private readonly recent: RecentIds;
+  constructor(db: Db, memoryLimit = REMEMBERED_IN_MEMORY) {
     this.sql = statementCache(db);
+    this.recent = new RecentIds(memoryLimit);
   }
 
   /** Whether the delivery is among those remembered in memory (no database read). */
@@ -58,15 +53,7 @@ export class DeliveryStore {
    * false when it was already remembered: one lookup for both questions.
    */
   remember(id: string): boolean {
-    if (this.recent.has(id)) return false;
-    if (this.ring.length < this.memoryLimit) this.ring.push(id);
-    else {
-      this.recent.delete(this.ring[this.next] as string);
-      this.ring[this.next] = id;
-      this.next = (this.next + 1) % this.memoryLimit;
-    }
-    this.recent.add(id);
-    return true;
+    return this.recent.add(id);
   }
 
   /** Forgets deliveries older than the retention period. */
