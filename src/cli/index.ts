@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=1 --single-threaded
+#!/usr/bin/env -S node --max-semi-space-size=1 --single-threaded --no-allocation-site-pretenuring
 import { Command } from "commander";
 import { approveCommand } from "./commands/approve.js";
 import { cancelCommand } from "./commands/cancel.js";

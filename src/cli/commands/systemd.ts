@@ -7,9 +7,12 @@ import { configPath } from "../context.js";
  * Node flags the server runs with (also in the #! line of dist/cli/index.js and dist/deployer.js): a
  * small young generation keeps RSS flat, and V8 working on the main thread only keeps its compilers'
  * and collector's scratch memory in the main malloc arena, from which it is given back; each helper
- * thread's arena kept what a burst of deliveries grew (docs/benchmarks.md, fourth round).
+ * thread's arena kept what a burst of deliveries grew (docs/benchmarks.md, fourth round). No
+ * allocation-site pretenuring: requests allocate only short-lived objects, and a burst of work at start
+ * (500 apps' catch-up) made V8 allocate them straight into the old generation, which tripled the
+ * young collections' pauses under API load (docs/benchmarks.md, sixth round).
  */
-export const NODE_FLAGS = "--max-semi-space-size=1 --single-threaded";
+export const NODE_FLAGS = "--max-semi-space-size=1 --single-threaded --no-allocation-site-pretenuring";
 
 export function systemdUnit(opts: { workingDirectory: string; config: string; user?: string | undefined }): string {
   const cli = resolve(packageRoot(import.meta.dirname), "dist/deployer.js");
